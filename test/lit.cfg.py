@@ -1,0 +1,50 @@
+# lit configuration for MapGuard's regression suite.
+#
+#   test/pass/     IR tests: opt -load-pass-plugin, FileCheck
+#   test/e2e/      programs built with build/bin/mapguard-clang++ and run
+#   test/runtime/  the runtime's GoogleTest suite, run as one lit test
+#
+# Substitutions (every tool comes from the LLVM 19 bin directory CMake found):
+#   %clang %clangxx    plain clang / clang++ (no plugin)
+#   %opt               opt
+#   %plugin            the pass plugin (.so)
+#   %mgcc %mgxx        the wrappers build/bin/mapguard-clang / mapguard-clang++
+#   %mapguard_rt       the runtime archive
+#   %mapguard_include  the directory holding mapguard/mapguard.h
+#   %runtime_tests     the runtime's GoogleTest binary
+# Features: "libcxx" when libc++ is installed.
+import os
+
+import lit.formats
+
+config.name = "MapGuard"
+config.test_format = lit.formats.ShTest(not lit_config.useValgrind)
+config.suffixes = [".ll", ".cpp", ".c", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.mapguard_obj_root, "test")
+
+# A racy program that slips past the check can corrupt its map and spin
+# forever: give every test a deadline (needs python3-psutil).
+lit_config.maxIndividualTestTime = int(lit_config.params.get("timeout", 300))
+
+# Tools from the LLVM bin directory first, never whatever clang PATH holds.
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ.get("PATH", ""))])
+# Tests choose their own runtime options.
+config.environment.pop("MAPGUARD_OPTIONS", None)
+os.environ.pop("MAPGUARD_OPTIONS", None)
+
+tools = config.llvm_tools_dir
+config.substitutions.append(("%clangxx", os.path.join(tools, "clang++")))
+config.substitutions.append(("%clang", os.path.join(tools, "clang")))
+config.substitutions.append(("%opt", os.path.join(tools, "opt")))
+config.substitutions.append(("%plugin", config.mapguard_plugin))
+config.substitutions.append(("%mgxx", os.path.join(config.mapguard_bin_dir, "mapguard-clang++")))
+config.substitutions.append(("%mgcc", os.path.join(config.mapguard_bin_dir, "mapguard-clang")))
+config.substitutions.append(("%mapguard_rt", config.mapguard_runtime))
+config.substitutions.append(("%mapguard_include", os.path.join(config.mapguard_src_root, "include")))
+config.substitutions.append(("%runtime_tests", config.mapguard_runtime_tests))
+
+if config.has_libcxx:
+    config.available_features.add("libcxx")
