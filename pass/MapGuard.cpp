@@ -1,0 +1,433 @@
+//===- MapGuard.cpp - Guard every map write against a concurrent writer ---===//
+//
+// MapGuard gives C++ what Go has had since 1.6: a program that writes one
+// map from two threads at once dies with "fatal error: concurrent map
+// writes" instead of silently corrupting memory.
+//
+// This pass finds the calls that write a standard associative container
+// (MapOperationCatalog decides which) and wraps each one:
+//
+//     %t = call i64 @__mapguard_write_begin(ptr %map, ptr @site)
+//     <the container call>
+//     call void @__mapguard_write_end(ptr %map, ptr @site, i64 %t)
+//
+// with the end hook on every way out of the call: after a call, on both
+// destinations of an invoke, and on the unwind path of a call that may
+// throw (turned into an invoke with a cleanup landing pad), so that an
+// exception from a hash, comparator or allocator never leaves a map marked
+// as being written. @site is a constant descriptor naming the source
+// location, the enclosing function, the container and the operation, so
+// the runtime's report needs no symbolizer.
+//
+// It runs at the pipeline-start extension point, before the inliner erases
+// the container calls, and is required so that -O0's optnone does not skip
+// it. Run it by hand with
+//
+//     opt -load-pass-plugin=MapGuard.so -passes=mapguard in.ll -S
+//
+//===----------------------------------------------------------------------===//
+#include "LLVMCompat.h"
+#include "MapOperationCatalog.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Demangle/Demangle.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/PassPlugin.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Local.h"
+
+#include <map>
+#include <optional>
+
+using namespace llvm;
+using namespace mapguard;
+
+#define DEBUG_TYPE "mapguard"
+
+// Printed by `opt -stats` / `clang -mllvm -stats` in builds of LLVM with
+// statistics enabled (Debian's release packages have them off).
+
+STATISTIC(NumWriteSitesSeen, "Map write call sites recognised");
+STATISTIC(NumWriteSitesWrapped, "Map write call sites wrapped with hooks");
+STATISTIC(NumCallsMadeInvokes,
+          "Map write calls turned into invokes to guard their unwind path");
+STATISTIC(NumSitesOptedOut, "Map write call sites in opted-out functions");
+STATISTIC(NumSitesUnsupported,
+          "Map write call sites left unguarded: unsupported IR shape");
+
+namespace {
+
+enum class GuardMode { Strict, Fast };
+
+cl::opt<GuardMode> ClMode(
+    "mapguard-mode", cl::desc("How MapGuard checks map writes"),
+    cl::values(clEnumValN(GuardMode::Strict, "strict",
+                          "report every overlapping pair of writes (default)"),
+               clEnumValN(GuardMode::Fast, "fast",
+                          "plain loads and stores, best effort, as Go does")),
+    cl::init(GuardMode::Strict));
+
+/// Module flag that makes a second run a no-op.
+constexpr const char *InstrumentedFlag = "mapguard.instrumented";
+/// The annotation MAPGUARD_NO_INSTRUMENT (include/mapguard/mapguard.h) puts
+/// on a function.
+constexpr const char *NoInstrumentAnnotation = "mapguard_no_instrument";
+
+/// One recognised map write, collected before anything is changed.
+struct WriteSite {
+  CallBase *Call;
+  const MapOperation *Op;
+};
+
+/// Instruments one module. Holds the hooks and the caches for it.
+class MapGuardInstrumenter {
+public:
+  explicit MapGuardInstrumenter(Module &M);
+  bool run();
+
+private:
+  void declareHooks();
+  const MapOperation *classifyCallee(const Function *Callee);
+  bool shouldInstrumentFunction(const Function &F) const;
+  void collectOptedOutFunctions();
+  bool instrumentCallSite(const WriteSite &Site);
+  bool canGuardUnwinding(CallBase &CB) const;
+  Constant *createSiteDescriptor(const CallBase &CB, const MapOperation &Op);
+  Constant *getString(StringRef S);
+  void insertEndHooks(BasicBlock::iterator Where, ArrayRef<Value *> Maps,
+                      ArrayRef<Value *> Tokens, Constant *Site,
+                      const DebugLoc &DL);
+
+  Module &M;
+  LLVMContext &Ctx;
+  Type *IntPtrTy;
+  PointerType *PtrTy;
+  StructType *SiteTy = nullptr;
+  FunctionCallee BeginHook;
+  FunctionCallee EndHook;
+  // Node-based, so that WriteSite::Op stays valid as the cache grows.
+  std::map<const Function *, std::optional<MapOperation>> CalleeCache;
+  SmallPtrSet<const Function *, 8> OptedOut;
+  StringMap<Constant *> Strings;
+};
+
+MapGuardInstrumenter::MapGuardInstrumenter(Module &M)
+    : M(M), Ctx(M.getContext()),
+      IntPtrTy(M.getDataLayout().getIntPtrType(M.getContext())),
+      PtrTy(PointerType::getUnqual(M.getContext())) {}
+
+void MapGuardInstrumenter::declareHooks() {
+  // Must match __mapguard_site in runtime/mapguard_abi.h.
+  Type *I32 = Type::getInt32Ty(Ctx);
+  SiteTy = StructType::getTypeByName(Ctx, "mapguard.site");
+  if (!SiteTy)
+    SiteTy = StructType::create(Ctx, {PtrTy, PtrTy, PtrTy, PtrTy, I32, I32},
+                                "mapguard.site");
+  bool Fast = ClMode == GuardMode::Fast;
+  AttributeList Attrs =
+      AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind);
+  BeginHook = M.getOrInsertFunction(
+      Fast ? "__mapguard_write_begin_fast" : "__mapguard_write_begin", Attrs,
+      IntPtrTy, PtrTy, PtrTy);
+  EndHook = M.getOrInsertFunction(
+      Fast ? "__mapguard_write_end_fast" : "__mapguard_write_end", Attrs,
+      Type::getVoidTy(Ctx), PtrTy, PtrTy, IntPtrTy);
+}
+
+const MapOperation *MapGuardInstrumenter::classifyCallee(const Function *Callee) {
+  // Decided once per callee, not per call.
+  auto [It, Inserted] = CalleeCache.try_emplace(Callee);
+  if (Inserted)
+    It->second = classifyMapWrite(Callee->getName());
+  return It->second ? &*It->second : nullptr;
+}
+
+void MapGuardInstrumenter::collectOptedOutFunctions() {
+  // clang lowers __attribute__((annotate("..."))) on a function into
+  // @llvm.global.annotations = [{ ptr @fn, ptr @str, ptr @file, i32, ptr }].
+  GlobalVariable *GA = M.getNamedGlobal("llvm.global.annotations");
+  if (!GA || !GA->hasInitializer())
+    return;
+  auto *Entries = dyn_cast<ConstantArray>(GA->getInitializer());
+  if (!Entries)
+    return;
+  for (const Use &U : Entries->operands()) {
+    auto *Entry = dyn_cast<ConstantStruct>(U.get());
+    if (!Entry || Entry->getNumOperands() < 2)
+      continue;
+    auto *Fn = dyn_cast<Function>(Entry->getOperand(0)->stripPointerCasts());
+    auto *Str =
+        dyn_cast<GlobalVariable>(Entry->getOperand(1)->stripPointerCasts());
+    if (!Fn || !Str || !Str->hasInitializer())
+      continue;
+    auto *Text = dyn_cast<ConstantDataSequential>(Str->getInitializer());
+    if (Text && Text->isCString() && Text->getAsCString() == NoInstrumentAnnotation)
+      OptedOut.insert(Fn);
+  }
+}
+
+bool MapGuardInstrumenter::shouldInstrumentFunction(const Function &F) const {
+  if (F.isDeclaration() || F.getName().starts_with("__mapguard_"))
+    return false;
+  if (F.hasFnAttribute(Attribute::DisableSanitizerInstrumentation))
+    return false;
+  // Calls made inside a container's own members are already covered by the
+  // guarded outer call.
+  return !isContainerImplementation(F.getName());
+}
+
+Constant *MapGuardInstrumenter::getString(StringRef S) {
+  Constant *&Slot = Strings[S];
+  if (!Slot) {
+    Constant *Init = ConstantDataArray::getString(Ctx, S);
+    auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
+                                  GlobalValue::PrivateLinkage, Init,
+                                  ".mapguard.str");
+    GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+    GV->setAlignment(Align(1));
+    Slot = GV;
+  }
+  return Slot;
+}
+
+Constant *MapGuardInstrumenter::createSiteDescriptor(const CallBase &CB,
+                                                     const MapOperation &Op) {
+  const Function &F = *CB.getFunction();
+  StringRef File = M.getSourceFileName();
+  unsigned Line = 0, Column = 0;
+  if (const DILocation *Loc = CB.getDebugLoc()) {
+    File = Loc->getFilename();
+    Line = Loc->getLine();
+    Column = Loc->getColumn();
+  }
+  Type *I32 = Type::getInt32Ty(Ctx);
+  Constant *Fields[] = {getString(File),
+                        getString(prettifyFunctionName(demangle(F.getName().str()))),
+                        getString(Op.Container),
+                        getString(Op.Operation),
+                        ConstantInt::get(I32, Line),
+                        ConstantInt::get(I32, Column)};
+  auto *GV = new GlobalVariable(M, SiteTy, /*isConstant=*/true,
+                                GlobalValue::PrivateLinkage,
+                                ConstantStruct::get(SiteTy, Fields),
+                                "__mapguard_site");
+  GV->setAlignment(Align(8));
+  return GV;
+}
+
+/// Whether the unwind path of \p CB, if it has one, can carry an end hook.
+bool MapGuardInstrumenter::canGuardUnwinding(CallBase &CB) const {
+  if (auto *II = dyn_cast<InvokeInst>(&CB))
+    return II->getUnwindDest()->isLandingPad();
+  auto *CI = cast<CallInst>(&CB);
+  if (CI->isMustTailCall())
+    return false;
+  if (CI->doesNotThrow() || CB.getFunction()->doesNotThrow())
+    return true; // No unwind path leaves through this call.
+  // Turning the call into an invoke needs Itanium-style landing pads.
+  if (CI->getOperandBundle(LLVMContext::OB_funclet))
+    return false;
+  const Function &F = *CB.getFunction();
+  return !F.hasPersonalityFn() ||
+         !isFuncletEHPersonality(classifyEHPersonality(F.getPersonalityFn()));
+}
+
+void MapGuardInstrumenter::insertEndHooks(BasicBlock::iterator Where,
+                                          ArrayRef<Value *> Maps,
+                                          ArrayRef<Value *> Tokens,
+                                          Constant *Site, const DebugLoc &DL) {
+  IRBuilder<> B(Where->getParent(), Where);
+  B.SetCurrentDebugLocation(DL);
+  // Undo in reverse order of the begins.
+  for (size_t I = Maps.size(); I-- > 0;)
+    B.CreateCall(EndHook, {Maps[I], Site, Tokens[I]});
+}
+
+bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
+  CallBase &CB = *Site.Call;
+  const MapOperation &Op = *Site.Op;
+
+  // The container is `this`: the first argument, or the second after an
+  // sret result pointer.
+  unsigned ThisArg = CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+  unsigned NumMaps = Op.AlsoWritesFirstArgument ? 2 : 1;
+  if (CB.arg_size() < ThisArg + NumMaps) {
+    ++NumSitesUnsupported;
+    return false;
+  }
+  SmallVector<Value *, 2> Maps;
+  for (unsigned I = 0; I != NumMaps; ++I) {
+    Value *Map = CB.getArgOperand(ThisArg + I);
+    if (!Map->getType()->isPointerTy()) {
+      ++NumSitesUnsupported;
+      return false;
+    }
+    Maps.push_back(Map);
+  }
+  if (!canGuardUnwinding(CB)) {
+    // A guard without its end hook on some path would later report a map
+    // that nobody is writing; better no guard at all.
+    ++NumSitesUnsupported;
+    return false;
+  }
+
+  Constant *Desc = createSiteDescriptor(CB, Op);
+  const DebugLoc &DL = CB.getDebugLoc();
+  SmallVector<Value *, 2> Tokens;
+  {
+    IRBuilder<> B(&CB);
+    B.SetCurrentDebugLocation(DL);
+    for (Value *Map : Maps)
+      Tokens.push_back(B.CreateCall(BeginHook, {Map, Desc}, "mapguard.token"));
+  }
+
+  if (auto *CI = dyn_cast<CallInst>(&CB)) {
+    if (CI->doesNotThrow() || CB.getFunction()->doesNotThrow()) {
+      insertEndHooks(std::next(CI->getIterator()), Maps, Tokens, Desc, DL);
+      ++NumWriteSitesWrapped;
+      return true;
+    }
+    // The call may throw out of this function: give it a cleanup landing
+    // pad that ends the write and resumes unwinding.
+    Function &F = *CI->getFunction();
+    if (!F.hasPersonalityFn()) {
+      FunctionCallee Personality = M.getOrInsertFunction(
+          "__gxx_personality_v0",
+          FunctionType::get(Type::getInt32Ty(Ctx), /*isVarArg=*/true));
+      F.setPersonalityFn(cast<Constant>(Personality.getCallee()));
+    }
+    BasicBlock *Cleanup =
+        BasicBlock::Create(Ctx, "mapguard.cleanup", &F);
+    IRBuilder<> B(Cleanup);
+    B.SetCurrentDebugLocation(DL);
+    LandingPadInst *LP = B.CreateLandingPad(
+        StructType::get(PtrTy, Type::getInt32Ty(Ctx)), 0, "mapguard.lpad");
+    LP->setCleanup(true);
+    B.CreateResume(LP);
+    insertEndHooks(LP->getNextNode()->getIterator(), Maps, Tokens, Desc, DL);
+    // Keep the call's name on the invoke that replaces it.
+    std::string Name = CI->getName().str();
+    CI->setName("");
+    BasicBlock *Cont = changeToInvokeAndSplitBasicBlock(CI, Cleanup);
+    Cont->getSinglePredecessor()->getTerminator()->setName(Name);
+    insertEndHooks(Cont->getFirstInsertionPt(), Maps, Tokens, Desc, DL);
+    ++NumCallsMadeInvokes;
+    ++NumWriteSitesWrapped;
+    return true;
+  }
+
+  auto *II = cast<InvokeInst>(&CB);
+  BasicBlock *From = II->getParent();
+  // Normal destination: the end hook goes at its top when this invoke is its
+  // only predecessor, else on a new block on the edge.
+  BasicBlock *Normal = II->getNormalDest();
+  if (!Normal->getSinglePredecessor())
+    Normal = SplitEdge(From, Normal);
+  insertEndHooks(Normal->getFirstInsertionPt(), Maps, Tokens, Desc, DL);
+  // Unwind destination: a landing pad shared with other invokes is split so
+  // that this invoke gets one of its own.
+  BasicBlock *Unwind = II->getUnwindDest();
+  if (!Unwind->getSinglePredecessor()) {
+    SmallVector<BasicBlock *, 2> NewBBs;
+    SplitLandingPadPredecessors(Unwind, {From}, ".mapguard", ".mapguard.rest",
+                                NewBBs);
+    Unwind = NewBBs[0];
+  }
+  insertEndHooks(Unwind->getFirstInsertionPt(), Maps, Tokens, Desc, DL);
+  ++NumWriteSitesWrapped;
+  return true;
+}
+
+bool MapGuardInstrumenter::run() {
+  if (M.getModuleFlag(InstrumentedFlag))
+    return false; // Instrumented already: a second run changes nothing.
+  collectOptedOutFunctions();
+
+  // Collect first, then mutate: instrumentation splits blocks.
+  SmallVector<WriteSite, 32> Sites;
+  for (Function &F : M) {
+    if (!shouldInstrumentFunction(F))
+      continue;
+    bool IsOptedOut = OptedOut.contains(&F);
+    for (Instruction &I : instructions(F)) {
+      auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB || isa<CallBrInst>(CB))
+        continue;
+      const Function *Callee = CB->getCalledFunction();
+      if (!Callee)
+        continue;
+      const MapOperation *Op = classifyCallee(Callee);
+      if (!Op)
+        continue;
+      ++NumWriteSitesSeen;
+      if (IsOptedOut) {
+        ++NumSitesOptedOut;
+        continue;
+      }
+      Sites.push_back({CB, Op});
+    }
+  }
+
+  M.addModuleFlag(Module::Max, InstrumentedFlag, 1);
+  if (Sites.empty())
+    return false;
+  declareHooks();
+  bool Changed = false;
+  for (const WriteSite &Site : Sites)
+    Changed |= instrumentCallSite(Site);
+  return Changed;
+}
+
+struct MapGuardPass : PassInfoMixin<MapGuardPass> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    if (!MapGuardInstrumenter(M).run())
+      return PreservedAnalyses::all();
+    return PreservedAnalyses::none();
+  }
+  // Run at -O0 too, where clang marks every function optnone.
+  static bool isRequired() { return true; }
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Registration
+//===----------------------------------------------------------------------===//
+
+static PassPluginLibraryInfo getMapGuardPluginInfo() {
+  return {LLVM_PLUGIN_API_VERSION, "MapGuard", LLVM_VERSION_STRING,
+          [](PassBuilder &PB) {
+            // Before the inliner, which would erase the container calls.
+            PB.registerPipelineStartEPCallback(
+                [](ModulePassManager &MPM, OptimizationLevel) {
+                  MPM.addPass(MapGuardPass());
+                });
+            PB.registerPipelineParsingCallback(
+                [](StringRef Name, ModulePassManager &MPM,
+                   ArrayRef<PassBuilder::PipelineElement>) {
+                  if (Name != "mapguard")
+                    return false;
+                  MPM.addPass(MapGuardPass());
+                  return true;
+                });
+          }};
+}
+
+extern "C" LLVM_ATTRIBUTE_WEAK ::llvm::PassPluginLibraryInfo
+llvmGetPassPluginInfo() {
+  return getMapGuardPluginInfo();
+}

@@ -1,0 +1,208 @@
+//===- MapOperationCatalog.cpp - What counts as a map write ---------------===//
+//
+// The single place that knows which calls write a map. A callee is a map
+// write when LLVM's Itanium demangler says it is a member function whose
+// declaration context is one of the eight standard associative containers
+// and whose base name is one of their mutating members.
+//
+//===----------------------------------------------------------------------===//
+#include "MapOperationCatalog.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Demangle/Demangle.h"
+
+#include <cstdlib>
+#include <memory>
+
+using namespace llvm;
+
+namespace mapguard {
+namespace {
+
+enum class ContainerKind { None, UnorderedMap, UnorderedSet, OrderedMap, OrderedSet };
+
+ContainerKind classifyContainer(StringRef TemplateName) {
+  return StringSwitch<ContainerKind>(TemplateName)
+      .Cases("std::unordered_map", "std::unordered_multimap",
+             ContainerKind::UnorderedMap)
+      .Cases("std::unordered_set", "std::unordered_multiset",
+             ContainerKind::UnorderedSet)
+      .Cases("std::map", "std::multimap", ContainerKind::OrderedMap)
+      .Cases("std::set", "std::multiset", ContainerKind::OrderedSet)
+      .Default(ContainerKind::None);
+}
+
+/// The members that modify the container they are called on.
+bool isWriteMember(StringRef BaseName) {
+  return StringSwitch<bool>(BaseName)
+      .Cases("operator[]", "insert", "insert_or_assign", "insert_range", true)
+      .Cases("emplace", "emplace_hint", "try_emplace", true)
+      .Cases("erase", "clear", "extract", "merge", "swap", true)
+      .Cases("rehash", "reserve", "operator=", true)
+      .Default(false);
+}
+
+void replaceAll(std::string &S, StringRef From, StringRef To) {
+  for (size_t Pos = S.find(From.data(), 0, From.size()); Pos != std::string::npos;
+       Pos = S.find(From.data(), Pos + To.size(), From.size()))
+    S.replace(Pos, From.size(), To.data(), To.size());
+}
+
+/// Removes inline namespaces and spells std::basic_string<char> as std::string.
+std::string normalizeNamespaces(StringRef Demangled) {
+  std::string S = Demangled.str();
+  for (StringRef Inline : {"std::__1::", "std::__cxx11::", "std::__debug::",
+                           "std::__cxx1998::"})
+    replaceAll(S, Inline, "std::");
+  replaceAll(S, "std::basic_string<char, std::char_traits<char>, std::allocator<char>>",
+             "std::string");
+  return S;
+}
+
+using FreePtr = std::unique_ptr<char, decltype(&std::free)>;
+
+/// The parts of a demangled function name the catalog looks at.
+struct DemangledFunction {
+  std::string Context;    // normalised, e.g. "std::map<int, int, std::less<int>, ...>"
+  std::string BaseName;   // e.g. "insert"
+  std::string Parameters; // normalised, e.g. "(std::map<int, int>&&)"
+};
+
+std::optional<DemangledFunction> demangleFunction(StringRef Mangled) {
+  if (!Mangled.starts_with("_Z"))
+    return std::nullopt;
+  ItaniumPartialDemangler D;
+  std::string Name = Mangled.str();
+  if (D.partialDemangle(Name.c_str()) || !D.isFunction())
+    return std::nullopt;
+  FreePtr Context(D.getFunctionDeclContextName(nullptr, nullptr), &std::free);
+  FreePtr Base(D.getFunctionBaseName(nullptr, nullptr), &std::free);
+  FreePtr Params(D.getFunctionParameters(nullptr, nullptr), &std::free);
+  if (!Context || !Base || !Params)
+    return std::nullopt;
+  return DemangledFunction{normalizeNamespaces(Context.get()), Base.get(),
+                           normalizeNamespaces(Params.get())};
+}
+
+/// Splits "a, b<c, d>, e" at the top-level commas.
+SmallVector<StringRef, 6> splitTemplateArguments(StringRef Args) {
+  SmallVector<StringRef, 6> Out;
+  int Depth = 0;
+  size_t Start = 0;
+  for (size_t I = 0, E = Args.size(); I != E; ++I) {
+    char C = Args[I];
+    if (C == '<' || C == '(' || C == '[')
+      ++Depth;
+    else if (C == '>' || C == ')' || C == ']')
+      --Depth;
+    else if (C == ',' && Depth == 0) {
+      Out.push_back(Args.slice(Start, I).trim());
+      Start = I + 1;
+    }
+  }
+  Out.push_back(Args.drop_front(Start).trim());
+  return Out;
+}
+
+/// "std::map<int, int, std::less<int>, std::allocator<...>>" -> "std::map<int, int>".
+/// Defaults are compared with the arguments as spelled, before any of them
+/// is shortened, so the comparison matches what the demangler printed.
+std::string dropDefaultTemplateArguments(StringRef Name) {
+  size_t Open = Name.find('<');
+  if (Open == StringRef::npos || !Name.ends_with(">"))
+    return Name.str();
+  StringRef Template = Name.take_front(Open);
+  ContainerKind Kind = classifyContainer(Template);
+  if (Kind == ContainerKind::None)
+    return Name.str();
+  SmallVector<StringRef, 6> Args =
+      splitTemplateArguments(Name.slice(Open + 1, Name.size() - 1));
+  bool IsMap = Kind == ContainerKind::UnorderedMap || Kind == ContainerKind::OrderedMap;
+  size_t Keep = IsMap ? 2 : 1;
+  if (Args.size() < Keep)
+    return Name.str();
+  std::string Key = Args[0].str();
+  std::string Value = IsMap ? "std::allocator<std::pair<" + Key + " const, " +
+                                  Args[1].str() + ">>"
+                            : "std::allocator<" + Key + ">";
+  SmallVector<std::string, 3> Defaults;
+  if (Kind == ContainerKind::UnorderedMap || Kind == ContainerKind::UnorderedSet)
+    Defaults = {"std::hash<" + Key + ">", "std::equal_to<" + Key + ">", Value};
+  else
+    Defaults = {"std::less<" + Key + ">", Value};
+  // Drop trailing arguments that equal their defaults.
+  size_t End = Args.size();
+  while (End > Keep && End - Keep <= Defaults.size() &&
+         Args[End - 1] == Defaults[End - 1 - Keep])
+    --End;
+  std::string Out = Template.str() + "<";
+  for (size_t I = 0; I != End; ++I) {
+    if (I)
+      Out += ", ";
+    // Keys and values may be containers themselves.
+    Out += dropDefaultTemplateArguments(Args[I]);
+  }
+  return Out + ">";
+}
+
+/// The template's name: "std::map" for "std::map<int, int>".
+StringRef templateName(StringRef Context) {
+  return Context.take_until([](char C) { return C == '<'; });
+}
+
+} // namespace
+
+std::string prettifyContainerName(StringRef Demangled) {
+  // Only the outer container loses its default arguments: keys and values
+  // keep their own spelling.
+  return dropDefaultTemplateArguments(normalizeNamespaces(Demangled));
+}
+
+std::string prettifyFunctionName(StringRef Demangled) {
+  std::string S = normalizeNamespaces(Demangled);
+  // libc++'s ABI tags ("[abi:ne190107]") say nothing to a reader.
+  for (size_t Pos = S.find("[abi:"); Pos != std::string::npos;
+       Pos = S.find("[abi:", Pos)) {
+    size_t Close = S.find(']', Pos);
+    if (Close == std::string::npos)
+      break;
+    S.erase(Pos, Close - Pos + 1);
+  }
+  return S;
+}
+
+std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
+  std::optional<DemangledFunction> F = demangleFunction(MangledName);
+  if (!F || !isWriteMember(F->BaseName))
+    return std::nullopt;
+  if (classifyContainer(templateName(F->Context)) == ContainerKind::None)
+    return std::nullopt;
+  MapOperation Op;
+  Op.Container = dropDefaultTemplateArguments(F->Context);
+  Op.Operation = F->BaseName;
+  if (F->BaseName == "swap" || F->BaseName == "merge")
+    Op.AlsoWritesFirstArgument = true;
+  else if (F->BaseName == "operator=")
+    // Move assignment empties its source: that is a write too.
+    Op.AlsoWritesFirstArgument = F->Parameters == "(" + F->Context + "&&)";
+  return Op;
+}
+
+bool isContainerImplementation(StringRef MangledName) {
+  std::optional<DemangledFunction> F = demangleFunction(MangledName);
+  if (!F)
+    return false;
+  StringRef Context = F->Context;
+  if (classifyContainer(templateName(Context)) != ContainerKind::None)
+    return true;
+  for (StringRef Internal : {"std::_Hashtable<", "std::_Rb_tree<",
+                             "std::__detail::_", "std::__hash_table<",
+                             "std::__tree<"})
+    if (Context.starts_with(Internal))
+      return true;
+  return false;
+}
+
+} // namespace mapguard

@@ -1,0 +1,55 @@
+//===- MapOperationCatalog.h - What counts as a map write -----------------===//
+//
+// Decides, from a function's mangled name, whether a call to it is a write
+// to one of the standard associative containers (and which maps it writes),
+// and whether a function belongs to a container's own implementation (whose
+// calls are not instrumented: the outer call already is).
+//
+// Names are demangled with LLVM's Itanium partial demangler; inline
+// namespaces (std::__1, std::__cxx11, and libstdc++'s debug-mode
+// std::__debug / std::__cxx1998) are normalised away.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MAPGUARD_MAPOPERATIONCATALOG_H
+#define MAPGUARD_MAPOPERATIONCATALOG_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace mapguard {
+
+/// One recognised write operation, as the instrumentation needs it.
+struct MapOperation {
+  /// Readable container type for reports,
+  /// e.g. "std::unordered_map<std::string, int>".
+  std::string Container;
+  /// The member's name, e.g. "operator[]", "insert", "operator=".
+  std::string Operation;
+  /// swap(other), merge(source) and move assignment also write the map
+  /// passed as the first argument after `this`.
+  bool AlsoWritesFirstArgument = false;
+};
+
+/// Classifies a callee by its mangled name. Returns std::nullopt when the
+/// function is not a write operation of a recognised container.
+std::optional<MapOperation> classifyMapWrite(llvm::StringRef MangledName);
+
+/// True for member functions of the recognised containers and of their
+/// internal bases (libstdc++'s _Hashtable, _Rb_tree, __detail::*, libc++'s
+/// __hash_table, __tree): calls made from inside them are not instrumented.
+bool isContainerImplementation(llvm::StringRef MangledName);
+
+/// Removes inline namespaces and spells std::basic_string<char, ...> as
+/// std::string in a demangled name; drops default template arguments of
+/// the recognised containers.
+std::string prettifyContainerName(llvm::StringRef Demangled);
+
+/// A demangled function name as reports show it: inline namespaces and
+/// libc++ ABI tags removed.
+std::string prettifyFunctionName(llvm::StringRef Demangled);
+
+} // namespace mapguard
+
+#endif // MAPGUARD_MAPOPERATIONCATALOG_H
