@@ -37,6 +37,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -106,6 +107,8 @@ private:
   void collectOptedOutFunctions();
   bool instrumentCallSite(const WriteSite &Site);
   bool canGuardUnwinding(CallBase &CB) const;
+  bool leaveUnguarded(const CallBase &CB, const MapOperation &Op,
+                      const Twine &Why);
   Constant *createSiteDescriptor(const CallBase &CB, const MapOperation &Op);
   Constant *getString(StringRef S);
   void insertEndHooks(BasicBlock::iterator Where, ArrayRef<Value *> Maps,
@@ -257,6 +260,20 @@ void MapGuardInstrumenter::insertEndHooks(BasicBlock::iterator Where,
     B.CreateCall(EndHook, {Maps[I], Site, Tokens[I]});
 }
 
+/// Says, as a compiler warning at the call, why a recognised write was left
+/// unguarded: never a crash, never a half-instrumented call.
+bool MapGuardInstrumenter::leaveUnguarded(const CallBase &CB,
+                                          const MapOperation &Op,
+                                          const Twine &Why) {
+  ++NumSitesUnsupported;
+  Ctx.diagnose(DiagnosticInfoUnsupported(
+      *CB.getFunction(),
+      "MapGuard: " + Op.Container + "::" + Op.Operation +
+          " left unchecked: " + Why,
+      CB.getDebugLoc(), DS_Warning));
+  return false;
+}
+
 bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   CallBase &CB = *Site.Call;
   const MapOperation &Op = *Site.Op;
@@ -265,25 +282,21 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   // sret result pointer.
   unsigned ThisArg = CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
   unsigned NumMaps = Op.AlsoWritesFirstArgument ? 2 : 1;
-  if (CB.arg_size() < ThisArg + NumMaps) {
-    ++NumSitesUnsupported;
-    return false;
-  }
+  if (CB.arg_size() < ThisArg + NumMaps)
+    return leaveUnguarded(CB, Op, "the call has too few arguments for a map");
   SmallVector<Value *, 2> Maps;
   for (unsigned I = 0; I != NumMaps; ++I) {
     Value *Map = CB.getArgOperand(ThisArg + I);
-    if (!Map->getType()->isPointerTy()) {
-      ++NumSitesUnsupported;
-      return false;
-    }
+    if (!Map->getType()->isPointerTy())
+      return leaveUnguarded(CB, Op, "argument " + Twine(ThisArg + I) +
+                                        " is not a pointer to a map");
     Maps.push_back(Map);
   }
-  if (!canGuardUnwinding(CB)) {
-    // A guard without its end hook on some path would later report a map
-    // that nobody is writing; better no guard at all.
-    ++NumSitesUnsupported;
-    return false;
-  }
+  // A guard without its end hook on some path would later report a map
+  // that nobody is writing: better no guard at all.
+  if (!canGuardUnwinding(CB))
+    return leaveUnguarded(CB, Op, "its exception path cannot carry the end "
+                                  "hook (musttail or funclet-based EH)");
 
   Constant *Desc = createSiteDescriptor(CB, Op);
   const DebugLoc &DL = CB.getDebugLoc();

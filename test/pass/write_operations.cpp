@@ -1,0 +1,113 @@
+// Every mutating member of the eight associative containers is recognised,
+// in libstdc++ and libc++; lookups and iteration are not.
+// RUN: %clangxx -std=c++17 -O0 -fpass-plugin=%plugin -S -emit-llvm -o %t.ll %s
+// RUN: FileCheck %s --input-file=%t.ll
+// RUN: FileCheck %s --input-file=%t.ll --check-prefix=READS
+// RUN: %if libcxx %{ %clangxx -std=c++17 -stdlib=libc++ -O0 -fpass-plugin=%plugin -S -emit-llvm -o %t.libcxx.ll %s %}
+// RUN: %if libcxx %{ FileCheck %s --input-file=%t.libcxx.ll %}
+// RUN: %if libcxx %{ FileCheck %s --input-file=%t.libcxx.ll --check-prefix=READS %}
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+template <class M> void mapWrites(M &m, M &other) {
+  m[1] = 2;
+  m.insert({3, 4});
+  m.insert_or_assign(5, 6);
+  m.emplace(7, 8);
+  m.emplace_hint(m.end(), 9, 10);
+  m.try_emplace(11, 12);
+  m.erase(1);
+  auto node = m.extract(3);
+  m.merge(other);
+  m.swap(other);
+  m = other;
+  m = std::move(other);
+  m.clear();
+}
+
+template <class M> void multiWrites(M &m, M &other) {
+  m.insert({3, 4});
+  m.emplace(7, 8);
+  m.erase(3);
+  m.clear();
+}
+
+template <class S> void setWrites(S &s, S &other) {
+  s.insert(1);
+  s.emplace(2);
+  s.emplace_hint(s.end(), 3);
+  s.erase(1);
+  auto node = s.extract(2);
+  s.merge(other);
+  s.swap(other);
+  s = other;
+  s.clear();
+}
+
+template <class C> long reads(const C &c) {
+  long n = (long)c.count(1) + (long)c.size();
+  n += c.find(1) != c.end();
+  for (auto it = c.begin(); it != c.end(); ++it)
+    ++n;
+  return n;
+}
+
+void all() {
+  std::map<int, int> m1, m2;
+  std::unordered_map<int, int> u1, u2;
+  std::multimap<int, int> mm1, mm2;
+  std::unordered_multimap<int, int> um1, um2;
+  std::set<int> s1, s2;
+  std::multiset<int> ms1, ms2;
+  std::unordered_set<int> us1, us2;
+  std::unordered_multiset<int> ums1, ums2;
+  mapWrites(m1, m2);
+  mapWrites(u1, u2);
+  multiWrites(mm1, mm2);
+  multiWrites(um1, um2);
+  setWrites(s1, s2);
+  setWrites(ms1, ms2);
+  setWrites(us1, us2);
+  setWrites(ums1, ums2);
+  u1.rehash(64);
+  u1.reserve(128);
+  reads(m1), reads(u1), reads(s1), reads(us1);
+}
+
+// CHECK-DAG: c"std::map<int, int>\00"
+// CHECK-DAG: c"std::unordered_map<int, int>\00"
+// CHECK-DAG: c"std::multimap<int, int>\00"
+// CHECK-DAG: c"std::unordered_multimap<int, int>\00"
+// CHECK-DAG: c"std::set<int>\00"
+// CHECK-DAG: c"std::multiset<int>\00"
+// CHECK-DAG: c"std::unordered_set<int>\00"
+// CHECK-DAG: c"std::unordered_multiset<int>\00"
+// CHECK-DAG: c"operator[]\00"
+// CHECK-DAG: c"insert\00"
+// CHECK-DAG: c"insert_or_assign\00"
+// CHECK-DAG: c"emplace\00"
+// CHECK-DAG: c"emplace_hint\00"
+// CHECK-DAG: c"try_emplace\00"
+// CHECK-DAG: c"erase\00"
+// CHECK-DAG: c"extract\00"
+// CHECK-DAG: c"merge\00"
+// CHECK-DAG: c"swap\00"
+// CHECK-DAG: c"operator=\00"
+// CHECK-DAG: c"clear\00"
+// CHECK-DAG: c"rehash\00"
+// CHECK-DAG: c"reserve\00"
+//
+// 13 writes in each mapWrites (merge, swap and move assignment write two
+// maps), 4 in each multiWrites, 9 in each setWrites (merge and swap: two).
+// CHECK-LABEL: define {{.*}}void @_Z9mapWritesI{{[^(]*}}3mapIii{{[^(]*}}(
+// CHECK-COUNT-16: call i64 @__mapguard_write_begin(
+// CHECK-NOT:      call i64 @__mapguard_write_begin(
+// CHECK:          ret void
+//
+// READS-NOT: c"find\00"
+// READS-NOT: c"count\00"
+// READS-NOT: c"begin\00"
+// READS-NOT: c"size\00"
