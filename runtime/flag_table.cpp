@@ -1,0 +1,378 @@
+//===-- flag_table.cpp - What happens when two writers meet ---------------===//
+//
+// The four hooks of mapguard_abi.h and the tables behind them. The pass calls
+// a begin hook just before every write to a std map and the matching end hook
+// on every way out of that call; between the two, the writing thread holds a
+// flag for the map in a table. A second thread that finds a flag for the
+// same map held by someone else has found two concurrent writers: the report
+// (report.cpp) names both sites, as Go does with "concurrent map writes".
+//
+// Two tables, one per mode:
+//
+//   strict (default)  4096 buckets of 4 slots; claims are seq_cst CASes and
+//                     every overlapping pair of writers is reported.
+//   fast              16384 direct-mapped slots, relaxed loads and stores
+//                     only (plain movs); best effort, like Go's own check.
+//
+// Neither mode ever reports a false positive: a slot holds a key only while
+// its owner is between begin and end, and the key carries the map's address.
+//
+// The hot path takes no lock, makes no system call and calls nothing in a
+// shared library: one initial-exec TLS load, a hash, a few atomic accesses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mapguard_internal.h"
+
+#include <atomic>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAPGUARD_INTERFACE extern "C" __attribute__((visibility("default")))
+#define LIKELY(X) __builtin_expect(!!(X), 1)
+#define UNLIKELY(X) __builtin_expect(!!(X), 0)
+
+using namespace __mapguard;
+
+namespace {
+
+struct Slot {
+  std::atomic<uint64_t> key; // MakeKey(map, thread index); 0 = empty
+  std::atomic<const Site *> site;
+};
+
+struct alignas(64) Bucket {
+  Slot slots[kSlotsPerBucket];
+};
+static_assert(sizeof(Bucket) == 64, "a strict bucket is one cache line");
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Thread identity
+//===----------------------------------------------------------------------===//
+
+// 0 = not registered yet. Initial-exec TLS: a single %fs-relative load, no
+// call to __tls_get_addr.
+static __thread uint16_t t_thread_index
+    __attribute__((tls_model("initial-exec")));
+// The next index to hand out. After 65535 thread creations indices wrap and
+// two live threads may share one; each then takes the other's flag for its
+// own nested write, so sharing can only hide a conflict between those two,
+// never invent one.
+static std::atomic<uint32_t> g_next_thread_index{1};
+// Kernel thread ids by index, for reports.
+static std::atomic<int32_t> g_thread_tid[1u << kThreadIndexBits];
+
+static int32_t GetTid() { return int32_t(syscall(SYS_gettid)); }
+
+__attribute__((noinline, cold)) static uint16_t RegisterThread() {
+  uint16_t Index;
+  do
+    Index =
+        uint16_t(g_next_thread_index.fetch_add(1, std::memory_order_relaxed));
+  while (Index == 0);
+  g_thread_tid[Index].store(GetTid(), std::memory_order_relaxed);
+  t_thread_index = Index;
+  return Index;
+}
+
+static inline uint16_t ThreadIndex() {
+  uint16_t Index = t_thread_index;
+  if (LIKELY(Index != 0))
+    return Index;
+  return RegisterThread();
+}
+
+uint16_t __mapguard::CurrentThreadIndex() { return ThreadIndex(); }
+
+int32_t __mapguard::ThreadTid(uint16_t Index) {
+  return g_thread_tid[Index].load(std::memory_order_relaxed);
+}
+
+//===----------------------------------------------------------------------===//
+// The tables
+//===----------------------------------------------------------------------===//
+
+static Bucket g_strict_table[1u << kStrictBucketBits];
+alignas(64) static Slot g_fast_table[1u << kFastSlotBits];
+static std::atomic<uint64_t> g_untracked_writes;
+
+// A map at address 0 or above 2^48 has no key: the write goes untracked.
+static inline bool IsTrackable(uintptr_t Addr) {
+  return Addr - 1 < kAddressLimit - 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reporting a conflict found in a slot
+//===----------------------------------------------------------------------===//
+
+static uint64_t NowNanoseconds() {
+  timespec T;
+  clock_gettime(CLOCK_MONOTONIC, &T);
+  return uint64_t(T.tv_sec) * 1000000000u + uint64_t(T.tv_nsec);
+}
+
+// The site of the write that holds Key in S. Its owner stores the site just
+// after claiming the slot, so it may not be there yet: wait for it a little
+// (about 1 ms). A site counts only if the slot still held Key after it was
+// read; once the owner has moved on, its site is unknown.
+static const Site *ReadOwnerSite(Slot &S, uint64_t Key) {
+  uint64_t Deadline = 0;
+  for (;;) {
+    const Site *Found = S.site.load(std::memory_order_acquire);
+    if (S.key.load(std::memory_order_acquire) != Key)
+      return nullptr;
+    if (Found)
+      return Found;
+    uint64_t Now = NowNanoseconds();
+    if (Deadline == 0)
+      Deadline = Now + 1000000;
+    else if (Now > Deadline)
+      return nullptr;
+    sched_yield();
+  }
+}
+
+// The calling thread (writing Addr at MySite) met another thread's key
+// OtherKey in OtherSlot. OtherIsSecond: the other thread started writing
+// while we were (found by our end hook); otherwise we are the second.
+__attribute__((noinline, cold)) static void
+ReportSlotConflict(uintptr_t Addr, const Site *MySite, Slot &OtherSlot,
+                   uint64_t OtherKey, bool OtherIsSecond) {
+  ConflictWriter Me = {MySite, GetTid(), true};
+  ConflictWriter Other = {ReadOwnerSite(OtherSlot, OtherKey),
+                          ThreadTid(KeyThreadIndex(OtherKey)), false};
+  Conflict C;
+  C.map = Addr;
+  C.container = MySite ? MySite->container : nullptr;
+  C.second = OtherIsSecond ? Other : Me;
+  C.first = OtherIsSecond ? Me : Other;
+  ReportConflict(C); // returns only with halt_on_error=0
+}
+
+//===----------------------------------------------------------------------===//
+// Strict mode
+//===----------------------------------------------------------------------===//
+//
+// Complete: of two writers of one map whose calls overlap, whoever claims
+// second either sees the first's key when it rescans after its claim, or the
+// first has already released its slot; then the first's end hook scanned the
+// bucket before releasing and saw the second's claim, unless the first's
+// call had returned before the second claimed (no overlap). Every claim and
+// scan is seq_cst, which is what makes "one of the two sees the other" hold.
+//
+// Free of false positives: a key is present only while its owner is between
+// begin and end (every begin is matched by an end on every path), two maps
+// that share a bucket have different keys, and so a map born at a dead map's
+// address finds no stale key.
+
+static inline Bucket &StrictBucket(uintptr_t Addr) {
+  return g_strict_table[StrictBucketIndex(Addr)];
+}
+
+static inline Slot *TryClaim(Bucket &B, uint64_t MyKey, const Site *S) {
+  for (Slot &Candidate : B.slots) {
+    uint64_t Expected = 0;
+    if (Candidate.key.load(std::memory_order_relaxed) == 0 &&
+        Candidate.key.compare_exchange_strong(Expected, MyKey,
+                                              std::memory_order_seq_cst)) {
+      // Release pairs with ReadOwnerSite's acquire: a reader that sees the
+      // site also sees the key it belongs to.
+      Candidate.site.store(S, std::memory_order_release);
+      return &Candidate;
+    }
+  }
+  return nullptr;
+}
+
+uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
+  if (!IsTrackable(Addr))
+    return 0;
+  return uintptr_t(
+      TryClaim(StrictBucket(Addr), MakeKey(Addr, ThreadIndex()), S));
+}
+
+MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
+  uintptr_t Addr = uintptr_t(Map);
+  if (UNLIKELY(!IsTrackable(Addr)))
+    return 0;
+  uint64_t MyKey = MakeKey(Addr, ThreadIndex());
+  Bucket &B = StrictBucket(Addr);
+  // With halt_on_error=0 a conflict is reported once here and the write goes
+  // on: remember whom we reported so the rescan does not repeat it.
+  uint64_t Reported = 0;
+  for (unsigned Retry = 0;; ++Retry) {
+    // 1. Is someone writing this map already?
+    for (Slot &Other : B.slots) {
+      uint64_t Key = Other.key.load(std::memory_order_seq_cst);
+      if (LIKELY(KeyAddress(Key) != Addr))
+        continue;
+      if (Key == MyKey)
+        return 0; // a nested write on this thread: the outer one holds it
+      if (Key != Reported) {
+        Reported = Key;
+        ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/false);
+      }
+    }
+    // 2. Claim a slot.
+    if (Slot *Mine = TryClaim(B, MyKey, S)) {
+      // 3. Did someone claim this map while we were claiming?
+      for (Slot &Other : B.slots) {
+        if (&Other == Mine)
+          continue;
+        uint64_t Key = Other.key.load(std::memory_order_seq_cst);
+        if (UNLIKELY(KeyAddress(Key) == Addr) && Key != MyKey &&
+            Key != Reported)
+          ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/false);
+      }
+      return uintptr_t(Mine);
+    }
+    // Four other writes hold this bucket. Wait for one to end, or give up.
+    if (Retry == kMaxClaimRetries) {
+      g_untracked_writes.fetch_add(1, std::memory_order_relaxed);
+      return 0;
+    }
+    sched_yield();
+  }
+}
+
+MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
+                                             uintptr_t Token) {
+  if (Token == 0)
+    return;
+  uintptr_t Addr = uintptr_t(Map);
+  uint64_t MyKey = MakeKey(Addr, ThreadIndex());
+  Slot *Mine = reinterpret_cast<Slot *>(Token);
+  Bucket &B =
+      *reinterpret_cast<Bucket *>(Token & ~uintptr_t(sizeof(Bucket) - 1));
+  // Did someone start writing this map while we were?
+  for (Slot &Other : B.slots) {
+    if (&Other == Mine)
+      continue;
+    uint64_t Key = Other.key.load(std::memory_order_seq_cst);
+    if (UNLIKELY(KeyAddress(Key) == Addr) && Key != MyKey)
+      ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/true);
+  }
+  // Release. (The slot is someone else's only if a fork cleared the table
+  // while this write was open; then leave it alone.)
+  if (LIKELY(Mine->key.load(std::memory_order_relaxed) == MyKey)) {
+    Mine->site.store(nullptr, std::memory_order_relaxed);
+    Mine->key.store(0, std::memory_order_release);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Fast mode
+//===----------------------------------------------------------------------===//
+//
+// One slot per hash value and no read-modify-write: a writer that finds the
+// slot empty stores its key, one that finds another map's key goes
+// untracked. Two writers that both read the slot empty both store; the one
+// overwritten finds the other's key for its own map at its end hook. Keys
+// still appear only between their owner's begin and end, so a report is
+// always a real overlap.
+
+uintptr_t __mapguard::FastClaim(uintptr_t Addr, const Site *S) {
+  if (!IsTrackable(Addr))
+    return 0;
+  Slot &Mine = g_fast_table[FastSlotIndex(Addr)];
+  Mine.site.store(S, std::memory_order_relaxed);
+  Mine.key.store(MakeKey(Addr, ThreadIndex()), std::memory_order_relaxed);
+  return uintptr_t(&Mine);
+}
+
+MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
+                                                         const Site *S) {
+  uintptr_t Addr = uintptr_t(Map);
+  if (UNLIKELY(!IsTrackable(Addr)))
+    return 0;
+  uint64_t MyKey = MakeKey(Addr, ThreadIndex());
+  Slot &Mine = g_fast_table[FastSlotIndex(Addr)];
+  uint64_t Key = Mine.key.load(std::memory_order_relaxed);
+  if (LIKELY(Key == 0)) {
+    Mine.site.store(S, std::memory_order_relaxed);
+    Mine.key.store(MyKey, std::memory_order_relaxed);
+    return uintptr_t(&Mine);
+  }
+  if (KeyAddress(Key) == Addr && Key != MyKey)
+    ReportSlotConflict(Addr, S, Mine, Key, /*OtherIsSecond=*/false);
+  // A nested write on this thread, a reported conflict, or another map's
+  // writer holds the slot: nothing to undo.
+  return 0;
+}
+
+MAPGUARD_INTERFACE void __mapguard_write_end_fast(void *Map, const Site *S,
+                                                  uintptr_t Token) {
+  if (Token == 0)
+    return;
+  uintptr_t Addr = uintptr_t(Map);
+  uint64_t MyKey = MakeKey(Addr, ThreadIndex());
+  Slot &Mine = *reinterpret_cast<Slot *>(Token);
+  uint64_t Key = Mine.key.load(std::memory_order_relaxed);
+  if (LIKELY(Key == MyKey)) {
+    Mine.site.store(nullptr, std::memory_order_relaxed);
+    Mine.key.store(0, std::memory_order_relaxed);
+  } else if (KeyAddress(Key) == Addr) {
+    // Another thread stored over our key: it wrote this map while we were.
+    // Its own end hook releases the slot.
+    ReportSlotConflict(Addr, S, Mine, Key, /*OtherIsSecond=*/true);
+  }
+  // Otherwise another map's writer took the slot over; it will clear it.
+}
+
+//===----------------------------------------------------------------------===//
+// Introspection, fork
+//===----------------------------------------------------------------------===//
+
+size_t __mapguard::StrictTableOccupancy() {
+  size_t N = 0;
+  for (Bucket &B : g_strict_table)
+    for (Slot &S : B.slots)
+      N += S.key.load(std::memory_order_relaxed) != 0;
+  return N;
+}
+
+size_t __mapguard::FastTableOccupancy() {
+  size_t N = 0;
+  for (Slot &S : g_fast_table)
+    N += S.key.load(std::memory_order_relaxed) != 0;
+  return N;
+}
+
+uint64_t __mapguard::UntrackedWriteCount() {
+  return g_untracked_writes.load(std::memory_order_relaxed);
+}
+
+// Only slots in use are written, so that the child does not copy every page
+// of the tables.
+static void ClearSlot(Slot &S) {
+  if (S.key.load(std::memory_order_relaxed) ||
+      S.site.load(std::memory_order_relaxed)) {
+    S.key.store(0, std::memory_order_relaxed);
+    S.site.store(nullptr, std::memory_order_relaxed);
+  }
+}
+
+// The child of fork() has one thread: the writes other threads had open are
+// not its own, so it starts with empty tables. The forking thread keeps its
+// index under its new kernel thread id.
+static void AfterForkInChild() {
+  for (Bucket &B : g_strict_table)
+    for (Slot &S : B.slots)
+      ClearSlot(S);
+  for (Slot &S : g_fast_table)
+    ClearSlot(S);
+  ResetReportLockAfterFork();
+  if (uint16_t Index = t_thread_index)
+    g_thread_tid[Index].store(GetTid(), std::memory_order_relaxed);
+}
+
+// Registered before user constructors run (priority 101 is the first one
+// not reserved for the implementation); see also options.cpp.
+__attribute__((constructor(101))) static void InstallForkHandler() {
+  pthread_atfork(nullptr, nullptr, AfterForkInChild);
+}

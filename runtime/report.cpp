@@ -1,0 +1,318 @@
+//===-- report.cpp - The "concurrent map writes" report -------------------===//
+//
+// Prints what flag_table.cpp found, in the shape sanitizer users know and
+// with Go's own words:
+//
+//   ==<pid>==ERROR: MapGuard: concurrent map writes
+//   fatal error: concurrent map writes
+//     map 0x<address> (<container>)
+//     write by thread <tid> "<name>" in <function> at <file>:<l>:<c> [<op>]
+//     while thread <tid> "<name>" was writing it in <function> at ...
+//   SUMMARY: MapGuard: concurrent map writes <file>:<line> in <function>
+//
+// then abort()s, or with halt_on_error=0 counts the report (each unordered
+// pair of sites once) and sets the exit status at exit. Like compiler-rt's
+// ubsan_minimal runtime it uses no malloc and no stdio: reports are formatted
+// into a fixed buffer and written with write(2), so a report is safe from any
+// thread at any time, including inside an allocator.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mapguard_internal.h"
+
+#include <atomic>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <errno.h>
+
+using namespace __mapguard;
+
+//===----------------------------------------------------------------------===//
+// Output
+//===----------------------------------------------------------------------===//
+
+void __mapguard::WriteAll(int Fd, const char *Buf, size_t Len) {
+  while (Len > 0) {
+    ssize_t N = write(Fd, Buf, Len);
+    if (N < 0) {
+      if (errno == EINTR)
+        continue;
+      return;
+    }
+    Buf += N;
+    Len -= size_t(N);
+  }
+}
+
+Output &Output::str(const char *S, size_t N) {
+  while (N > 0) {
+    if (Len == Cap)
+      flush();
+    size_t Chunk = Cap - Len < N ? Cap - Len : N;
+    for (size_t I = 0; I < Chunk; ++I)
+      Buf[Len + I] = S[I];
+    Len += Chunk;
+    S += Chunk;
+    N -= Chunk;
+  }
+  return *this;
+}
+
+Output &Output::str(const char *S) {
+  size_t N = 0;
+  while (S[N])
+    ++N;
+  return str(S, N);
+}
+
+Output &Output::dec(uint64_t V) {
+  char Digits[20];
+  size_t N = 0;
+  do {
+    Digits[sizeof(Digits) - ++N] = char('0' + V % 10);
+    V /= 10;
+  } while (V);
+  return str(Digits + sizeof(Digits) - N, N);
+}
+
+Output &Output::hex(uint64_t V) {
+  char Digits[16];
+  size_t N = 0;
+  do {
+    Digits[sizeof(Digits) - ++N] = "0123456789abcdef"[V % 16];
+    V /= 16;
+  } while (V);
+  return str(Digits + sizeof(Digits) - N, N);
+}
+
+Output &Output::pid() { return str("==").dec(uint64_t(getpid())).str("=="); }
+
+void Output::flush() {
+  WriteAll(Fd, Buf, Len);
+  Len = 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Where reports go
+//===----------------------------------------------------------------------===//
+
+static bool SameString(const char *A, const char *B) {
+  while (*A && *A == *B)
+    ++A, ++B;
+  return *A == *B;
+}
+
+int __mapguard::OpenLogFd() {
+  const char *Path = g_options.log_path;
+  if (SameString(Path, "stderr"))
+    return 2;
+  if (SameString(Path, "stdout"))
+    return 1;
+  char Name[kMaxLogPath + 32];
+  Output Out(-1, Name, sizeof(Name)); // never flushes: Name is large enough
+  Out.str(Path).str(".").dec(uint64_t(getpid())).str("", 1);
+  int Fd = open(Name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  return Fd >= 0 ? Fd : 2; // a report must not get lost
+}
+
+void __mapguard::CloseLogFd(int Fd) {
+  if (Fd > 2)
+    close(Fd);
+}
+
+//===----------------------------------------------------------------------===//
+// The report
+//===----------------------------------------------------------------------===//
+
+static const char *OrUnknown(const char *S) {
+  return S && *S ? S : "<unknown>";
+}
+
+static void PrintLocation(Output &Out, const Site &S) {
+  Out.str(OrUnknown(S.file));
+  if (S.line == 0)
+    return;
+  Out.str(":").dec(S.line);
+  if (S.column != 0)
+    Out.str(":").dec(S.column);
+}
+
+// Into Name (at least 17 bytes): the thread's name, "?" if unavailable.
+static void ReadThreadName(const ConflictWriter &W, char *Name) {
+  Name[0] = '?';
+  Name[1] = 0;
+  if (W.is_current) {
+    char Comm[17] = {};
+    if (prctl(PR_GET_NAME, Comm, 0, 0, 0) == 0 && Comm[0]) {
+      for (int I = 0; I < 17; ++I)
+        Name[I] = Comm[I];
+    }
+    return;
+  }
+  if (W.tid <= 0)
+    return;
+  char Path[64];
+  Output P(-1, Path, sizeof(Path));
+  P.str("/proc/self/task/").dec(uint64_t(W.tid)).str("/comm").str("", 1);
+  int Fd = open(Path, O_RDONLY | O_CLOEXEC);
+  if (Fd < 0)
+    return;
+  ssize_t N = read(Fd, Name, 16);
+  close(Fd);
+  if (N <= 0) {
+    Name[0] = '?';
+    N = 1;
+  }
+  Name[N] = 0;
+  if (Name[N - 1] == '\n')
+    Name[N - 1] = 0;
+  if (!Name[0]) {
+    Name[0] = '?';
+    Name[1] = 0;
+  }
+}
+
+static void PrintWriter(Output &Out, const ConflictWriter &W,
+                        const char *Doing) {
+  char Name[17];
+  ReadThreadName(W, Name);
+  Out.str("thread ");
+  if (W.tid > 0)
+    Out.dec(uint64_t(W.tid));
+  else
+    Out.str("?");
+  Out.str(" \"").str(Name).str("\"").str(Doing);
+  if (!W.site) {
+    Out.str(" at <unknown site>\n");
+    return;
+  }
+  Out.str(" in ").str(OrUnknown(W.site->function)).str(" at ");
+  PrintLocation(Out, *W.site);
+  Out.str(" [").str(OrUnknown(W.site->operation)).str("]\n");
+}
+
+// Big enough for any ordinary report in one write(2); a longer one (huge
+// demangled names) is written in several. Static, so that a report needs no
+// stack to speak of; only used under the report lock.
+static char g_report_buffer[8192];
+
+void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
+  Output Out(Fd, g_report_buffer, sizeof(g_report_buffer));
+  Out.pid().str("ERROR: MapGuard: concurrent map writes\n");
+  Out.str("fatal error: concurrent map writes\n");
+  Out.str("  map 0x").hex(C.map).str(" (").str(OrUnknown(C.container));
+  Out.str(")\n");
+  Out.str("  write by ");
+  PrintWriter(Out, C.second, "");
+  Out.str("  while ");
+  PrintWriter(Out, C.first, " was writing it");
+  Out.str("SUMMARY: MapGuard: concurrent map writes ");
+  if (const Site *S = C.second.site) {
+    Out.str(OrUnknown(S->file));
+    if (S->line)
+      Out.str(":").dec(S->line);
+    Out.str(" in ").str(OrUnknown(S->function));
+  } else {
+    Out.str("<unknown site>");
+  }
+  Out.str("\n");
+  Out.flush();
+}
+
+//===----------------------------------------------------------------------===//
+// Halt, or count once per pair of sites
+//===----------------------------------------------------------------------===//
+
+static std::atomic<bool> g_report_lock;
+static std::atomic<uint64_t> g_report_count;
+static std::atomic<uint64_t> g_conflict_count;
+
+// Unordered pairs of sites already reported (halt_on_error=0). When it is
+// full, further pairs are reported every time rather than not at all.
+constexpr size_t kMaxReportedPairs = 256;
+static struct { const Site *lo, *hi; } g_reported_pairs[kMaxReportedPairs];
+static size_t g_num_reported_pairs;
+
+void __mapguard::LockReports() {
+  while (g_report_lock.exchange(true, std::memory_order_acquire))
+    while (g_report_lock.load(std::memory_order_relaxed))
+      sched_yield();
+}
+
+void __mapguard::UnlockReports() {
+  g_report_lock.store(false, std::memory_order_release);
+}
+
+void __mapguard::ResetReportLockAfterFork() {
+  g_report_lock.store(false, std::memory_order_relaxed);
+}
+
+// Under the report lock. True if the pair {A, B} is new (and records it).
+static bool IsNewPair(const Site *A, const Site *B) {
+  const Site *Lo = A < B ? A : B, *Hi = A < B ? B : A;
+  for (size_t I = 0; I < g_num_reported_pairs; ++I)
+    if (g_reported_pairs[I].lo == Lo && g_reported_pairs[I].hi == Hi)
+      return false;
+  if (g_num_reported_pairs < kMaxReportedPairs)
+    g_reported_pairs[g_num_reported_pairs++] = {Lo, Hi};
+  return true;
+}
+
+void __mapguard::ReportConflict(const Conflict &C) {
+  LockReports();
+  g_conflict_count.fetch_add(1, std::memory_order_relaxed);
+  bool Halt = g_options.halt_on_error;
+  if (!Halt && !IsNewPair(C.second.site, C.first.site)) {
+    UnlockReports();
+    return;
+  }
+  int Fd = OpenLogFd();
+  PrintConflictReport(C, Fd);
+  CloseLogFd(Fd);
+  if (Halt)
+    abort(); // still holding the lock: no other report may follow this one
+  g_report_count.fetch_add(1, std::memory_order_relaxed);
+  UnlockReports();
+}
+
+uint64_t __mapguard::ReportCount() {
+  return g_report_count.load(std::memory_order_relaxed);
+}
+
+uint64_t __mapguard::ConflictCount() {
+  return g_conflict_count.load(std::memory_order_relaxed);
+}
+
+void __mapguard::ReportAtExit() {
+  LockReports();
+  char Buf[256];
+  int Fd = -1;
+  if (g_options.verbosity >= 1) {
+    Fd = OpenLogFd();
+    Output Out(Fd, Buf, sizeof(Buf));
+    Out.pid().str("MapGuard: ").dec(UntrackedWriteCount());
+    Out.str(" map write(s) went untracked (flag table bucket full)\n");
+    Out.flush();
+  }
+  uint64_t N = ReportCount();
+  if (N == 0) {
+    CloseLogFd(Fd);
+    UnlockReports();
+    return;
+  }
+  if (Fd < 0)
+    Fd = OpenLogFd();
+  Output Out(Fd, Buf, sizeof(Buf));
+  Out.pid().str("MapGuard: ").dec(N).str(" concurrent map write report(s)\n");
+  Out.str("SUMMARY: MapGuard: ").dec(N);
+  Out.str(" concurrent map write report(s)\n");
+  Out.flush();
+  CloseLogFd(Fd);
+  fflush(nullptr);
+  _exit(g_options.exitcode);
+}

@@ -1,0 +1,260 @@
+//===-- flag_table_test.cpp - When two writers meet, in both modes --------===//
+//
+// Each test is one behaviour of the flag tables, run in strict and in fast
+// mode where both modes promise it: overlapping writers of one map are
+// reported with both sites; nested writes, other maps (even in the same
+// bucket or slot) and maps born at a dead map's address are not.
+//
+//===----------------------------------------------------------------------===//
+
+#include "test_util.h"
+
+#include <signal.h>
+
+using namespace mapguard_test;
+using __mapguard::g_options;
+
+namespace {
+
+std::string ModeParamName(const ::testing::TestParamInfo<Mode> &Info) {
+  return ModeName(Info.param);
+}
+
+class FlagTableTest : public NoReportTest,
+                      public ::testing::WithParamInterface<Mode> {};
+class FlagTableDeathTest : public ::testing::TestWithParam<Mode> {};
+
+INSTANTIATE_TEST_SUITE_P(Modes, FlagTableTest,
+                         ::testing::Values(Mode::Strict, Mode::Fast),
+                         ModeParamName);
+INSTANTIATE_TEST_SUITE_P(Modes, FlagTableDeathTest,
+                         ::testing::Values(Mode::Strict, Mode::Fast),
+                         ModeParamName);
+
+//===----------------------------------------------------------------------===//
+// One thread
+//===----------------------------------------------------------------------===//
+
+TEST_P(FlagTableTest, BeginTakesASlotAndEndReleasesIt) {
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(1);
+  uintptr_t Token = Begin(M, Map, &kFirstSite);
+  EXPECT_NE(Token, 0u);
+  EXPECT_EQ(M == Mode::Strict ? __mapguard::StrictTableOccupancy()
+                              : __mapguard::FastTableOccupancy(),
+            1u);
+  End(M, Map, &kFirstSite, Token);
+  // TearDown checks that the table is empty again.
+}
+
+TEST_P(FlagTableTest, NestedWriteOnTheSameThreadHasNothingToUndo) {
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(2);
+  uintptr_t Outer = Begin(M, Map, &kFirstSite);
+  ASSERT_NE(Outer, 0u);
+  uintptr_t Inner = Begin(M, Map, &kSecondSite);
+  EXPECT_EQ(Inner, 0u);
+  End(M, Map, &kSecondSite, Inner);
+  // The inner end must not have released the outer write's slot.
+  EXPECT_EQ(M == Mode::Strict ? __mapguard::StrictTableOccupancy()
+                              : __mapguard::FastTableOccupancy(),
+            1u);
+  End(M, Map, &kFirstSite, Outer);
+}
+
+TEST_P(FlagTableTest, MapsAtZeroOrAbove48BitsAreNotTracked) {
+  Mode M = GetParam();
+  for (uintptr_t Map : {uintptr_t(0), uintptr_t(1) << 48, ~uintptr_t(7)}) {
+    HeldWrite Other(M, Map, &kFirstSite);
+    EXPECT_EQ(Other.token(), 0u);
+    uintptr_t Token = Begin(M, Map, &kSecondSite);
+    EXPECT_EQ(Token, 0u) << std::hex << Map;
+    End(M, Map, &kSecondSite, Token);
+  }
+  uintptr_t Highest = (uintptr_t(1) << 48) - 8;
+  uintptr_t Token = Begin(M, Highest, &kFirstSite);
+  EXPECT_NE(Token, 0u);
+  End(M, Highest, &kFirstSite, Token);
+}
+
+//===----------------------------------------------------------------------===//
+// Two threads, no conflict
+//===----------------------------------------------------------------------===//
+
+TEST_P(FlagTableTest, WriteAfterAnotherThreadsWriteEndedIsNoConflict) {
+  // A new map at a dead map's address: the first writer's key is gone.
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(3);
+  std::thread([&] {
+    uintptr_t Token = Begin(M, Map, &kFirstSite);
+    EXPECT_NE(Token, 0u);
+    End(M, Map, &kFirstSite, Token);
+  }).join();
+  uintptr_t Token = Begin(M, Map, &kSecondSite);
+  EXPECT_NE(Token, 0u);
+  End(M, Map, &kSecondSite, Token);
+}
+
+TEST_P(FlagTableTest, TwoMapsInOneBucketAreNoConflict) {
+  Mode M = GetParam();
+  std::vector<uintptr_t> Maps = MapsSharingBucket(M, FakeMap(100), 2);
+  {
+    HeldWrite Other(M, Maps[0], &kFirstSite);
+    EXPECT_NE(Other.token(), 0u);
+    uintptr_t Token = Begin(M, Maps[1], &kSecondSite);
+    // Strict mode has a second slot in the bucket; fast mode's one slot is
+    // taken, so the write goes untracked.
+    if (M == Mode::Strict)
+      EXPECT_NE(Token, 0u);
+    else
+      EXPECT_EQ(Token, 0u);
+    End(M, Maps[1], &kSecondSite, Token);
+  }
+  // And while both are written all the time.
+  auto Writer = [M](uintptr_t Map, const Site *S) {
+    for (int I = 0; I < 100000; ++I)
+      End(M, Map, S, Begin(M, Map, S));
+  };
+  std::thread A(Writer, Maps[0], &kFirstSite);
+  std::thread B(Writer, Maps[1], &kSecondSite);
+  A.join();
+  B.join();
+}
+
+//===----------------------------------------------------------------------===//
+// Two threads, one map: reported
+//===----------------------------------------------------------------------===//
+
+TEST_P(FlagTableDeathTest, SecondWriterFindsTheFirstAtBegin) {
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(10);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-second");
+        HeldWrite First(M, Map, &kFirstSite, "mg-first");
+        Begin(M, Map, &kSecondSite); // reports and aborts
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReportPattern(Map, kSecondSite.container, kSecondSite, "mg-second",
+                    kFirstSite, "mg-first"));
+}
+
+TEST_P(FlagTableDeathTest, FirstWriterFindsTheSecondAtEnd) {
+  // The second writer looked before the first claimed (so it saw nothing)
+  // and claims only now; the first writer's end hook must find it. In fast
+  // mode the second writer's store overwrites the first's key.
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(11);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-second");
+        HeldWrite First(M, Map, &kFirstSite, "mg-first");
+        uintptr_t Token = Claim(M, Map, &kSecondSite);
+        First.end(); // reports and aborts on the first writer's thread
+        End(M, Map, &kSecondSite, Token);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReportPattern(Map, kFirstSite.container, kSecondSite, "mg-second",
+                    kFirstSite, "mg-first"));
+}
+
+//===----------------------------------------------------------------------===//
+// Strict mode only: a bucket's four slots
+//===----------------------------------------------------------------------===//
+
+class StrictBucketTest : public NoReportTest {};
+
+TEST_F(StrictBucketTest, FifthMapInAFullBucketGoesUntracked) {
+  std::vector<uintptr_t> Maps =
+      MapsSharingBucket(Mode::Strict, FakeMap(200), 5);
+  std::vector<uintptr_t> Tokens;
+  for (int I = 0; I < 4; ++I) {
+    Tokens.push_back(__mapguard_write_begin((void *)Maps[I], &kFirstSite));
+    EXPECT_NE(Tokens.back(), 0u) << "map " << I;
+  }
+  uint64_t UntrackedBefore = __mapguard::UntrackedWriteCount();
+  uintptr_t Fifth = __mapguard_write_begin((void *)Maps[4], &kSecondSite);
+  EXPECT_EQ(Fifth, 0u);
+  EXPECT_EQ(__mapguard::UntrackedWriteCount(), UntrackedBefore + 1);
+  __mapguard_write_end((void *)Maps[4], &kSecondSite, Fifth);
+  // A slot freed is a slot for the fifth map.
+  __mapguard_write_end((void *)Maps[0], &kFirstSite, Tokens[0]);
+  Fifth = __mapguard_write_begin((void *)Maps[4], &kSecondSite);
+  EXPECT_NE(Fifth, 0u);
+  __mapguard_write_end((void *)Maps[4], &kSecondSite, Fifth);
+  for (int I = 1; I < 4; ++I)
+    __mapguard_write_end((void *)Maps[I], &kFirstSite, Tokens[I]);
+}
+
+TEST_F(StrictBucketTest, SixMapsInOneBucketWrittenBySixThreads) {
+  std::vector<uintptr_t> Maps =
+      MapsSharingBucket(Mode::Strict, FakeMap(300), 6);
+  std::vector<std::thread> Threads;
+  for (uintptr_t Map : Maps)
+    Threads.emplace_back([Map] {
+      for (int I = 0; I < 20000; ++I)
+        __mapguard_write_end((void *)Map, &kFirstSite,
+                             __mapguard_write_begin((void *)Map, &kFirstSite));
+    });
+  for (std::thread &T : Threads)
+    T.join();
+}
+
+TEST(StrictBucketDeathTest, ConflictInAFullBucketIsFound) {
+  std::vector<uintptr_t> Maps =
+      MapsSharingBucket(Mode::Strict, FakeMap(400), 4);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-second");
+        for (int I = 1; I < 4; ++I) // this thread fills three slots
+          __mapguard_write_begin((void *)Maps[I], &kThirdSite);
+        HeldWrite First(Mode::Strict, Maps[0], &kFirstSite, "mg-first");
+        __mapguard_write_begin((void *)Maps[0], &kSecondSite);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReportPattern(Maps[0], kSecondSite.container, kSecondSite, "mg-second",
+                    kFirstSite, "mg-first"));
+}
+
+//===----------------------------------------------------------------------===//
+// Fast mode only: one slot per hash value
+//===----------------------------------------------------------------------===//
+
+class FastSlotTest : public NoReportTest {};
+
+TEST_F(FastSlotTest, WriterOverwrittenByAnotherMapsWriterIsNoConflict) {
+  // Both read the slot empty; the other map's writer stored last. Neither
+  // end hook may report, and the slot must end up empty.
+  std::vector<uintptr_t> Maps = MapsSharingBucket(Mode::Fast, FakeMap(500), 2);
+  HeldWrite First(Mode::Fast, Maps[0], &kFirstSite);
+  ASSERT_NE(First.token(), 0u);
+  uintptr_t Token = Claim(Mode::Fast, Maps[1], &kSecondSite);
+  First.end();
+  EXPECT_EQ(__mapguard::FastTableOccupancy(), 1u);
+  __mapguard_write_end_fast((void *)Maps[1], &kSecondSite, Token);
+}
+
+//===----------------------------------------------------------------------===//
+// Thread identity
+//===----------------------------------------------------------------------===//
+
+TEST(ThreadIdentityTest, EachThreadHasItsOwnIndexAndTid) {
+  uint16_t Mine = __mapguard::CurrentThreadIndex();
+  EXPECT_NE(Mine, 0u);
+  EXPECT_EQ(__mapguard::CurrentThreadIndex(), Mine);
+  EXPECT_EQ(__mapguard::ThreadTid(Mine), Gettid());
+  uint16_t Theirs = 0;
+  pid_t TheirTid = 0;
+  std::thread([&] {
+    Theirs = __mapguard::CurrentThreadIndex();
+    TheirTid = Gettid();
+  }).join();
+  EXPECT_NE(Theirs, 0u);
+  EXPECT_NE(Theirs, Mine);
+  EXPECT_EQ(__mapguard::ThreadTid(Theirs), TheirTid);
+}
+
+} // namespace
