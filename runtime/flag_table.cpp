@@ -25,6 +25,7 @@
 #include "mapguard_internal.h"
 
 #include <atomic>
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/syscall.h>
@@ -155,6 +156,78 @@ ReportSlotConflict(uintptr_t Addr, const Site *MySite, Slot &OtherSlot,
 }
 
 //===----------------------------------------------------------------------===//
+// Writer handoffs: making near misses overlap
+//===----------------------------------------------------------------------===//
+//
+// Only writes that overlap in time meet in a table, and racing threads often
+// write one map a few microseconds apart rather than at once: the seed's ten
+// threads, started one after another, mostly run their writes back to back.
+// As TSVD does with near misses, a write that takes a map over from another
+// thread holds its flag for handoff_hold_us before it goes on, so that a
+// third thread racing in, or the previous writer coming back, meets the flag
+// and is reported. A hold only delays: it never reports anything by itself.
+//
+// Correct programs hand maps over too (a mutex-shared map changes writer at
+// every lock handoff), so holds are rate limited by a token bucket: a burst
+// of kHoldBurst, then at most one per kHoldCostFactor hold lengths.
+
+// The key of each map's last writer, by hash; written only when it changes.
+static std::atomic<uint64_t> g_last_writer[1u << kLastWriterBits];
+// The token bucket, as the virtual time up to which holds are paid for.
+static std::atomic<uint64_t> g_hold_budget_ns;
+static std::atomic<uint64_t> g_handoff_holds;
+
+static bool TakeHoldToken(uint64_t Now, uint64_t HoldNs) {
+  uint64_t Cost = HoldNs * kHoldCostFactor;
+  uint64_t Burst = uint64_t(kHoldBurst) * Cost;
+  uint64_t Floor = Now > Burst ? Now - Burst : 0;
+  uint64_t Budget = g_hold_budget_ns.load(std::memory_order_relaxed);
+  for (;;) {
+    uint64_t Base = Budget > Floor ? Budget : Floor;
+    if (Base + Cost > Now)
+      return false;
+    if (g_hold_budget_ns.compare_exchange_weak(Budget, Base + Cost,
+                                               std::memory_order_relaxed))
+      return true;
+  }
+}
+
+__attribute__((noinline, cold)) static void HoldAfterHandoff() {
+  int HoldUs = g_options.handoff_hold_us;
+  if (HoldUs <= 0)
+    return;
+  uint64_t HoldNs = uint64_t(HoldUs) * 1000;
+  if (!TakeHoldToken(NowNanoseconds(), HoldNs))
+    return;
+  g_handoff_holds.fetch_add(1, std::memory_order_relaxed);
+  timespec T = {time_t(HoldNs / 1000000000), long(HoldNs % 1000000000)};
+  while (nanosleep(&T, &T) != 0 && errno == EINTR) {
+  }
+}
+
+// Called with the map's flag held. Same thread as last time: one load.
+static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey) {
+  std::atomic<uint64_t> &Last =
+      g_last_writer[HashAddress(Addr, kLastWriterBits)];
+  uint64_t Prev = Last.load(std::memory_order_relaxed);
+  if (LIKELY(Prev == MyKey))
+    return;
+  Last.store(MyKey, std::memory_order_relaxed);
+  if (KeyAddress(Prev) == Addr) // this map, last written by another thread
+    HoldAfterHandoff();
+}
+
+uint64_t __mapguard::HandoffHoldCount() {
+  return g_handoff_holds.load(std::memory_order_relaxed);
+}
+
+void __mapguard::ResetHandoffHistory() {
+  for (std::atomic<uint64_t> &Last : g_last_writer)
+    Last.store(0, std::memory_order_relaxed);
+  g_hold_budget_ns.store(0, std::memory_order_relaxed);
+}
+
+//===----------------------------------------------------------------------===//
 // Strict mode
 //===----------------------------------------------------------------------===//
 //
@@ -229,6 +302,7 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
             Key != Reported)
           ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/false);
       }
+      NoteWriter(Addr, MyKey);
       return uintptr_t(Mine);
     }
     // Four other writes hold this bucket. Wait for one to end, or give up.
@@ -296,6 +370,7 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
   if (LIKELY(Key == 0)) {
     Mine.site.store(S, std::memory_order_relaxed);
     Mine.key.store(MyKey, std::memory_order_relaxed);
+    NoteWriter(Addr, MyKey);
     return uintptr_t(&Mine);
   }
   if (KeyAddress(Key) == Addr && Key != MyKey)

@@ -40,6 +40,12 @@ constexpr uintptr_t kAddressLimit = uintptr_t(1) << kAddressBits;
 constexpr unsigned kStrictBucketBits = 12; // 4096 buckets
 constexpr unsigned kSlotsPerBucket = 4;    // one 64-byte cache line each
 constexpr unsigned kFastSlotBits = 14;     // 16384 direct-mapped slots
+// Each map's last writer is remembered in a direct-mapped table this size.
+constexpr unsigned kLastWriterBits = 12; // 4096 words, 32 KiB
+// Handoff holds are rate limited: a burst of this many, then one per
+// kHoldCostFactor hold lengths (so at most 1/kHoldCostFactor of the time).
+constexpr unsigned kHoldBurst = 16;
+constexpr unsigned kHoldCostFactor = 50;
 // A writer that finds its strict bucket full yields and retries this many
 // times before it gives up and leaves the write untracked.
 constexpr unsigned kMaxClaimRetries = 64;
@@ -78,6 +84,10 @@ uintptr_t StrictClaim(uintptr_t Addr, const Site *S);
 // filled it. Returns the token.
 uintptr_t FastClaim(uintptr_t Addr, const Site *S);
 
+// How many handoff holds were taken; forgetting every map's last writer and
+// refilling the hold budget (tests).
+uint64_t HandoffHoldCount();
+void ResetHandoffHistory();
 // Slots currently held (a scan, not a snapshot; for tests and diagnostics).
 size_t StrictTableOccupancy();
 size_t FastTableOccupancy();
@@ -94,6 +104,7 @@ struct Options {
   bool halt_on_error;
   int exitcode;
   int verbosity;
+  int handoff_hold_us; // see HoldAfterHandoff in flag_table.cpp; 0 = off
   char log_path[kMaxLogPath + 1]; // "stderr", "stdout" or a path prefix
 };
 

@@ -11,6 +11,9 @@
 //                       and "stdout" name the streams
 //   verbosity=N         1: print the options at startup and the number of
 //                       untracked writes at exit (0)
+//   handoff_hold_us=N   how long a write that takes a map over from another
+//                       thread holds its flag, so that a racing writer meets
+//                       it (200; 0 turns the holds off)
 //
 // An unknown key is a warning; a malformed entry is an error that stops the
 // program before main, since running with other options than the user asked
@@ -31,12 +34,14 @@
 using namespace __mapguard;
 
 Options __mapguard::g_options = {/*halt_on_error=*/true, /*exitcode=*/66,
-                                 /*verbosity=*/0, /*log_path=*/"stderr"};
+                                 /*verbosity=*/0, /*handoff_hold_us=*/200,
+                                 /*log_path=*/"stderr"};
 
 void __mapguard::SetDefaultOptions(Options *O) {
   O->halt_on_error = true;
   O->exitcode = 66;
   O->verbosity = 0;
+  O->handoff_hold_us = 200;
   const char *Default = "stderr";
   size_t I = 0;
   for (; Default[I]; ++I)
@@ -67,6 +72,8 @@ static const OptionSpec kOptionSpecs[] = {
      "a path prefix, stderr or stdout"},
     {"verbosity", OptionKind::Int, offsetof(Options, verbosity), 0, INT_MAX,
      "an integer >= 0"},
+    {"handoff_hold_us", OptionKind::Int, offsetof(Options, handoff_hold_us), 0,
+     1000000, "an integer 0..1000000"},
 };
 
 static bool Equals(const char *S, size_t Len, const char *Name) {

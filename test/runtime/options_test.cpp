@@ -48,6 +48,7 @@ void ExpectDefaults(const Options &O) {
   EXPECT_TRUE(O.halt_on_error);
   EXPECT_EQ(O.exitcode, 66);
   EXPECT_EQ(O.verbosity, 0);
+  EXPECT_EQ(O.handoff_hold_us, 200);
   EXPECT_STREQ(O.log_path, "stderr");
 }
 
@@ -168,6 +169,19 @@ TEST(OptionsTest, BadLogPath) {
                   "' for log_path (expected a path prefix, stderr or stdout)");
 }
 
+TEST(OptionsTest, HandoffHold) {
+  EXPECT_EQ(Parse("handoff_hold_us=0").options.handoff_hold_us, 0);
+  EXPECT_EQ(Parse("handoff_hold_us=1000").options.handoff_hold_us, 1000);
+  EXPECT_EQ(Parse("handoff_hold_us=1000000").options.handoff_hold_us, 1000000);
+}
+
+TEST(OptionsTest, BadHandoffHold) {
+  for (const char *V : {"", "x", "-1", "1000001", "2.5"})
+    ExpectError(("handoff_hold_us=" + std::string(V)).c_str(),
+                "invalid value '" + std::string(V) +
+                    "' for handoff_hold_us (expected an integer 0..1000000)");
+}
+
 TEST(OptionsTest, PrintOptions) {
   Options O;
   __mapguard::SetDefaultOptions(&O);
@@ -182,7 +196,7 @@ TEST(OptionsTest, PrintOptions) {
   EXPECT_EQ(std::string(Buf),
             "==" + std::to_string(getpid()) +
                 "==MapGuard: options halt_on_error=1 exitcode=66 "
-                "log_path=stderr verbosity=1\n");
+                "log_path=stderr verbosity=1 handoff_hold_us=200\n");
 }
 
 TEST(OptionsDeathTest, MalformedOptionsStopTheProgram) {
@@ -227,7 +241,7 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       },
       ::testing::ExitedWithCode(0),
       "^==[0-9]+==MapGuard: options halt_on_error=0 exitcode=9 "
-      "log_path=stderr verbosity=1\n"
+      "log_path=stderr verbosity=1 handoff_hold_us=200\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
       "table bucket full\\)\n$");
 }

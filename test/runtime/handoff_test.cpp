@@ -1,0 +1,102 @@
+//===-- handoff_test.cpp - Writer handoffs hold the flag a little longer --===//
+//
+// A write that takes a map over from another thread holds its flag for
+// handoff_hold_us (flag_table.cpp: HoldAfterHandoff), rate limited. These
+// tests count holds; they assert no timing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "test_util.h"
+
+#include <thread>
+
+using namespace mapguard_test;
+
+namespace {
+
+const Site kSite = {"handoff_test.cpp", "writer()", "std::map<int, int>",
+                    "insert", 1, 1};
+
+class HandoffTest : public ::testing::TestWithParam<Mode> {
+protected:
+  void SetUp() override {
+    Saved = __mapguard::g_options.handoff_hold_us;
+    __mapguard::g_options.handoff_hold_us = 1; // keep the suite quick
+    __mapguard::ResetHandoffHistory();
+  }
+  void TearDown() override {
+    __mapguard::g_options.handoff_hold_us = Saved;
+    __mapguard::ResetHandoffHistory();
+  }
+  void writeOnThisThread(uintptr_t Map) {
+    End(GetParam(), Map, &kSite, Begin(GetParam(), Map, &kSite));
+  }
+  void writeOnNewThread(uintptr_t Map) {
+    std::thread T([&] { writeOnThisThread(Map); });
+    T.join();
+  }
+  int Saved = 0;
+};
+
+TEST_P(HandoffTest, AnotherThreadTakingTheMapOverHolds) {
+  uintptr_t Map = FakeMap(900);
+  writeOnThisThread(Map);
+  uint64_t Before = __mapguard::HandoffHoldCount();
+  writeOnNewThread(Map);
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 1);
+  // And handing it back is a handoff too.
+  writeOnThisThread(Map);
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 2);
+}
+
+TEST_P(HandoffTest, TheSameThreadWritingAgainDoesNotHold) {
+  uintptr_t Map = FakeMap(901);
+  uint64_t Before = __mapguard::HandoffHoldCount();
+  for (int I = 0; I < 100; ++I)
+    writeOnThisThread(Map);
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before);
+}
+
+TEST_P(HandoffTest, AFirstWriteOrAnotherMapDoesNotHold) {
+  uint64_t Before = __mapguard::HandoffHoldCount();
+  writeOnNewThread(FakeMap(902)); // nobody wrote it before
+  writeOnThisThread(FakeMap(903)); // another map
+  writeOnNewThread(FakeMap(904));
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before);
+}
+
+TEST_P(HandoffTest, ZeroTurnsHoldsOff) {
+  __mapguard::g_options.handoff_hold_us = 0;
+  uintptr_t Map = FakeMap(905);
+  writeOnThisThread(Map);
+  uint64_t Before = __mapguard::HandoffHoldCount();
+  writeOnNewThread(Map);
+  writeOnThisThread(Map);
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before);
+}
+
+TEST_P(HandoffTest, HoldsAreRateLimited) {
+  // A long hold makes the refill (one per 50 holds' length, 0.5 s here) far
+  // slower than this loop, so only the burst is taken: 16 holds of 10 ms.
+  __mapguard::g_options.handoff_hold_us = 10000;
+  uintptr_t Map = FakeMap(906);
+  writeOnThisThread(Map);
+  uint64_t Before = __mapguard::HandoffHoldCount();
+  for (int I = 0; I < 100; ++I) {
+    writeOnNewThread(Map);
+    writeOnThisThread(Map);
+  }
+  uint64_t Taken = __mapguard::HandoffHoldCount() - Before;
+  EXPECT_GE(Taken, uint64_t(__mapguard::kHoldBurst));
+  // 200 handoffs take far less than the 0.5 s of one refill: at most one or
+  // two more.
+  EXPECT_LE(Taken, uint64_t(__mapguard::kHoldBurst) + 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, HandoffTest,
+                         ::testing::Values(Mode::Strict, Mode::Fast),
+                         [](const auto &Info) {
+                           return std::string(ModeName(Info.param));
+                         });
+
+} // namespace
