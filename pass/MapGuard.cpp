@@ -26,6 +26,7 @@
 //     opt -load-pass-plugin=MapGuard.so -passes=mapguard in.ll -S
 //
 //===----------------------------------------------------------------------===//
+#include "HookEmitter.h"
 #include "LLVMCompat.h"
 #include "MapOperationCatalog.h"
 
@@ -101,7 +102,6 @@ public:
   bool run();
 
 private:
-  void declareHooks();
   const MapOperation *classifyCallee(const Function *Callee);
   bool shouldInstrumentFunction(const Function &F) const;
   void collectOptedOutFunctions();
@@ -111,17 +111,14 @@ private:
                       const Twine &Why);
   Constant *createSiteDescriptor(const CallBase &CB, const MapOperation &Op);
   Constant *getString(StringRef S);
-  void insertEndHooks(BasicBlock::iterator Where, ArrayRef<Value *> Maps,
-                      ArrayRef<Value *> Tokens, Constant *Site,
-                      const DebugLoc &DL);
+  void insertEndHooks(BasicBlock::iterator Where, ArrayRef<OpenWrite> Writes,
+                      Constant *Site, const DebugLoc &DL);
 
   Module &M;
   LLVMContext &Ctx;
   Type *IntPtrTy;
   PointerType *PtrTy;
-  StructType *SiteTy = nullptr;
-  FunctionCallee BeginHook;
-  FunctionCallee EndHook;
+  std::optional<HookEmitter> Hooks;
   // Node-based, so that WriteSite::Op stays valid as the cache grows.
   std::map<const Function *, std::optional<MapOperation>> CalleeCache;
   SmallPtrSet<const Function *, 8> OptedOut;
@@ -133,23 +130,6 @@ MapGuardInstrumenter::MapGuardInstrumenter(Module &M)
       IntPtrTy(M.getDataLayout().getIntPtrType(M.getContext())),
       PtrTy(PointerType::getUnqual(M.getContext())) {}
 
-void MapGuardInstrumenter::declareHooks() {
-  // Must match __mapguard_site in runtime/mapguard_abi.h.
-  Type *I32 = Type::getInt32Ty(Ctx);
-  SiteTy = StructType::getTypeByName(Ctx, "mapguard.site");
-  if (!SiteTy)
-    SiteTy = StructType::create(Ctx, {PtrTy, PtrTy, PtrTy, PtrTy, I32, I32},
-                                "mapguard.site");
-  bool Fast = ClMode == GuardMode::Fast;
-  AttributeList Attrs =
-      AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind);
-  BeginHook = M.getOrInsertFunction(
-      Fast ? "__mapguard_write_begin_fast" : "__mapguard_write_begin", Attrs,
-      IntPtrTy, PtrTy, PtrTy);
-  EndHook = M.getOrInsertFunction(
-      Fast ? "__mapguard_write_end_fast" : "__mapguard_write_end", Attrs,
-      Type::getVoidTy(Ctx), PtrTy, PtrTy, IntPtrTy);
-}
 
 const MapOperation *MapGuardInstrumenter::classifyCallee(const Function *Callee) {
   // Decided once per callee, not per call.
@@ -224,6 +204,7 @@ Constant *MapGuardInstrumenter::createSiteDescriptor(const CallBase &CB,
                         getString(Op.Operation),
                         ConstantInt::get(I32, Line),
                         ConstantInt::get(I32, Column)};
+  StructType *SiteTy = Hooks->siteType();
   auto *GV = new GlobalVariable(M, SiteTy, /*isConstant=*/true,
                                 GlobalValue::PrivateLinkage,
                                 ConstantStruct::get(SiteTy, Fields),
@@ -250,14 +231,13 @@ bool MapGuardInstrumenter::canGuardUnwinding(CallBase &CB) const {
 }
 
 void MapGuardInstrumenter::insertEndHooks(BasicBlock::iterator Where,
-                                          ArrayRef<Value *> Maps,
-                                          ArrayRef<Value *> Tokens,
+                                          ArrayRef<OpenWrite> Writes,
                                           Constant *Site, const DebugLoc &DL) {
-  IRBuilder<> B(Where->getParent(), Where);
-  B.SetCurrentDebugLocation(DL);
-  // Undo in reverse order of the begins.
-  for (size_t I = Maps.size(); I-- > 0;)
-    B.CreateCall(EndHook, {Maps[I], Site, Tokens[I]});
+  // Undo in reverse order of the begins. Each end goes right before the same
+  // instruction, so after the ends emitted before it.
+  Instruction *Before = &*Where;
+  for (const OpenWrite &W : llvm::reverse(Writes))
+    Hooks->emitEnd(Before->getIterator(), W, Site, DL);
 }
 
 /// Says, as a compiler warning at the call, why a recognised write was left
@@ -300,17 +280,13 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
 
   Constant *Desc = createSiteDescriptor(CB, Op);
   const DebugLoc &DL = CB.getDebugLoc();
-  SmallVector<Value *, 2> Tokens;
-  {
-    IRBuilder<> B(&CB);
-    B.SetCurrentDebugLocation(DL);
-    for (Value *Map : Maps)
-      Tokens.push_back(B.CreateCall(BeginHook, {Map, Desc}, "mapguard.token"));
-  }
+  SmallVector<OpenWrite, 2> Writes;
+  for (Value *Map : Maps)
+    Writes.push_back(Hooks->emitBegin(&CB, Map, Desc, DL));
 
   if (auto *CI = dyn_cast<CallInst>(&CB)) {
     if (CI->doesNotThrow() || CB.getFunction()->doesNotThrow()) {
-      insertEndHooks(std::next(CI->getIterator()), Maps, Tokens, Desc, DL);
+      insertEndHooks(std::next(CI->getIterator()), Writes, Desc, DL);
       ++NumWriteSitesWrapped;
       return true;
     }
@@ -331,13 +307,13 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
         StructType::get(PtrTy, Type::getInt32Ty(Ctx)), 0, "mapguard.lpad");
     LP->setCleanup(true);
     B.CreateResume(LP);
-    insertEndHooks(LP->getNextNode()->getIterator(), Maps, Tokens, Desc, DL);
+    insertEndHooks(LP->getNextNode()->getIterator(), Writes, Desc, DL);
     // Keep the call's name on the invoke that replaces it.
     std::string Name = CI->getName().str();
     CI->setName("");
     BasicBlock *Cont = changeToInvokeAndSplitBasicBlock(CI, Cleanup);
     Cont->getSinglePredecessor()->getTerminator()->setName(Name);
-    insertEndHooks(Cont->getFirstInsertionPt(), Maps, Tokens, Desc, DL);
+    insertEndHooks(Cont->getFirstInsertionPt(), Writes, Desc, DL);
     ++NumCallsMadeInvokes;
     ++NumWriteSitesWrapped;
     return true;
@@ -350,7 +326,7 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   BasicBlock *Normal = II->getNormalDest();
   if (!Normal->getSinglePredecessor())
     Normal = SplitEdge(From, Normal);
-  insertEndHooks(Normal->getFirstInsertionPt(), Maps, Tokens, Desc, DL);
+  insertEndHooks(Normal->getFirstInsertionPt(), Writes, Desc, DL);
   // Unwind destination: a landing pad shared with other invokes is split so
   // that this invoke gets one of its own.
   BasicBlock *Unwind = II->getUnwindDest();
@@ -360,7 +336,7 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
                                 NewBBs);
     Unwind = NewBBs[0];
   }
-  insertEndHooks(Unwind->getFirstInsertionPt(), Maps, Tokens, Desc, DL);
+  insertEndHooks(Unwind->getFirstInsertionPt(), Writes, Desc, DL);
   ++NumWriteSitesWrapped;
   return true;
 }
@@ -398,7 +374,7 @@ bool MapGuardInstrumenter::run() {
   M.addModuleFlag(Module::Max, InstrumentedFlag, 1);
   if (Sites.empty())
     return false;
-  declareHooks();
+  Hooks.emplace(M, ClMode == GuardMode::Fast);
   bool Changed = false;
   for (const WriteSite &Site : Sites)
     Changed |= instrumentCallSite(Site);

@@ -38,12 +38,15 @@
 
 using namespace __mapguard;
 
-namespace {
-
+namespace __mapguard {
 struct Slot {
   std::atomic<uint64_t> key; // MakeKey(map, thread index); 0 = empty
   std::atomic<const Site *> site;
 };
+static_assert(sizeof(Slot) == 16, "pass/InlineFastPath.cpp: { i64, ptr }");
+} // namespace __mapguard
+
+namespace {
 
 struct alignas(64) Bucket {
   Slot slots[kSlotsPerBucket];
@@ -58,8 +61,11 @@ static_assert(sizeof(Bucket) == 64, "a strict bucket is one cache line");
 
 // 0 = not registered yet. Initial-exec TLS: a single %fs-relative load, no
 // call to __tls_get_addr.
-static __thread uint16_t t_thread_index
-    __attribute__((tls_model("initial-exec")));
+// Exported: the fast path the pass emits inline reads it.
+extern "C" __attribute__((visibility("default"))) __thread uint16_t
+    __mapguard_thread_index __attribute__((tls_model("initial-exec")));
+__thread uint16_t __mapguard_thread_index;
+#define t_thread_index __mapguard_thread_index
 // The next index to hand out. After 65535 thread creations indices wrap and
 // two live threads may share one; each then takes the other's flag for its
 // own nested write, so sharing can only hide a conflict between those two,
@@ -99,7 +105,12 @@ int32_t __mapguard::ThreadTid(uint16_t Index) {
 //===----------------------------------------------------------------------===//
 
 static Bucket g_strict_table[1u << kStrictBucketBits];
-alignas(64) static Slot g_fast_table[1u << kFastSlotBits];
+// Exported: the fast path the pass emits inline claims and releases slots in
+// it (pass/InlineFastPath.cpp mirrors FastSlotIndex and the key layout).
+extern "C" __attribute__((visibility("default"))) alignas(64) Slot
+    __mapguard_fast_table[1u << kFastSlotBits];
+alignas(64) Slot __mapguard_fast_table[1u << kFastSlotBits];
+#define g_fast_table __mapguard_fast_table
 static std::atomic<uint64_t> g_untracked_writes;
 
 // A map at address 0 or above 2^48 has no key: the write goes untracked.
@@ -224,6 +235,9 @@ uint64_t __mapguard::HandoffHoldCount() {
 void __mapguard::ResetHandoffHistory() {
   for (std::atomic<uint64_t> &Last : g_last_writer)
     Last.store(0, std::memory_order_relaxed);
+  for (Slot &S : g_fast_table)
+    if (S.key.load(std::memory_order_relaxed) & kTombBit)
+      S.key.store(0, std::memory_order_relaxed);
   g_hold_budget_ns.store(0, std::memory_order_relaxed);
 }
 
@@ -343,19 +357,28 @@ MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
 // Fast mode
 //===----------------------------------------------------------------------===//
 //
-// One slot per hash value and no read-modify-write: a writer that finds the
-// slot empty stores its key, one that finds another map's key goes
-// untracked. Two writers that both read the slot empty both store; the one
-// overwritten finds the other's key for its own map at its end hook. Keys
-// still appear only between their owner's begin and end, so a report is
-// always a real overlap.
+// One slot per hash value and no read-modify-write. A slot holds 0 (never
+// used), the key of a write in progress, or a tombstone: the key of the last
+// write to end there, with kTombBit set. A writer that finds the slot free
+// (0 or a tombstone) stores its key, one that finds another map's write in
+// progress goes untracked. Two writers that both read the slot free both
+// store; the one overwritten finds the other's key, or its tombstone, for its
+// own map at its end hook. Keys appear only between their owner's begin and
+// end, and a tombstone only after another thread stored over a key, so a
+// report is always a real overlap.
+//
+// The pass emits the common case inline (pass/InlineFastPath.cpp): a write
+// that finds its own thread's tombstone for its map claims the slot with two
+// plain stores, and its end turns the key back into the tombstone; anything
+// else calls the hooks below. A write that finds another thread's tombstone
+// for its map takes the map over: a handoff.
 
 uintptr_t __mapguard::FastClaim(uintptr_t Addr, const Site *S) {
   if (!IsTrackable(Addr))
     return 0;
   Slot &Mine = g_fast_table[FastSlotIndex(Addr)];
   Mine.site.store(S, std::memory_order_relaxed);
-  Mine.key.store(MakeKey(Addr, ThreadIndex()), std::memory_order_relaxed);
+  Mine.key.store(MakeKey(Addr, ThreadIndex()), std::memory_order_release);
   return uintptr_t(&Mine);
 }
 
@@ -367,10 +390,12 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
   uint64_t MyKey = MakeKey(Addr, ThreadIndex());
   Slot &Mine = g_fast_table[FastSlotIndex(Addr)];
   uint64_t Key = Mine.key.load(std::memory_order_relaxed);
-  if (LIKELY(Key == 0)) {
+  if (LIKELY(!IsActiveKey(Key))) {
+    // The site before the key: a reader that sees the key sees the site.
     Mine.site.store(S, std::memory_order_relaxed);
-    Mine.key.store(MyKey, std::memory_order_relaxed);
-    NoteWriter(Addr, MyKey);
+    Mine.key.store(MyKey, std::memory_order_release);
+    if (KeyAddress(Key) == Addr && Key != (MyKey | kTombBit))
+      HoldAfterHandoff(); // this map, last written by another thread
     return uintptr_t(&Mine);
   }
   if (KeyAddress(Key) == Addr && Key != MyKey)
@@ -389,14 +414,16 @@ MAPGUARD_INTERFACE void __mapguard_write_end_fast(void *Map, const Site *S,
   Slot &Mine = *reinterpret_cast<Slot *>(Token);
   uint64_t Key = Mine.key.load(std::memory_order_relaxed);
   if (LIKELY(Key == MyKey)) {
-    Mine.site.store(nullptr, std::memory_order_relaxed);
-    Mine.key.store(0, std::memory_order_relaxed);
-  } else if (KeyAddress(Key) == Addr) {
-    // Another thread stored over our key: it wrote this map while we were.
-    // Its own end hook releases the slot.
+    // The site stays: the next writer stores its own before its key.
+    Mine.key.store(MyKey | kTombBit, std::memory_order_relaxed);
+  } else if (KeyAddress(Key) == Addr && KeyThreadIndex(Key) !=
+                                            KeyThreadIndex(MyKey)) {
+    // Another thread stored over our key: it wrote this map while we were
+    // (and may have finished since: its tombstone). Its own end hook, if it
+    // has not run yet, releases the slot.
     ReportSlotConflict(Addr, S, Mine, Key, /*OtherIsSecond=*/true);
   }
-  // Otherwise another map's writer took the slot over; it will clear it.
+  // Otherwise another map's writer took the slot over; it will release it.
 }
 
 //===----------------------------------------------------------------------===//
@@ -414,7 +441,7 @@ size_t __mapguard::StrictTableOccupancy() {
 size_t __mapguard::FastTableOccupancy() {
   size_t N = 0;
   for (Slot &S : g_fast_table)
-    N += S.key.load(std::memory_order_relaxed) != 0;
+    N += IsActiveKey(S.key.load(std::memory_order_relaxed));
   return N;
 }
 

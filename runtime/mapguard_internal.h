@@ -30,12 +30,16 @@ typedef __mapguard_site Site;
 // Flag table geometry (flag_table.cpp)
 //===----------------------------------------------------------------------===//
 
-// A map's address fits in 48 bits in x86-64 Linux user space, which leaves
-// 16 bits of a 64-bit word for the writing thread: one word says both which
-// map and which thread, so a slot is read and claimed with one atomic access.
-constexpr unsigned kAddressBits = 48;
+// A map's address fits in 47 bits in x86-64 Linux user space, which leaves
+// 16 bits of a 64-bit word for the writing thread and the top bit for a
+// tombstone: one word says which map, which thread and whether the write is
+// still going on, so a slot is read and claimed with one atomic access.
+constexpr unsigned kAddressBits = 47;
 constexpr unsigned kThreadIndexBits = 16;
 constexpr uintptr_t kAddressLimit = uintptr_t(1) << kAddressBits;
+// A fast-mode slot whose write has ended keeps its last writer's key with
+// this bit set: free for anyone, and a memory of who wrote the map last.
+constexpr uint64_t kTombBit = uint64_t(1) << 63;
 
 constexpr unsigned kStrictBucketBits = 12; // 4096 buckets
 constexpr unsigned kSlotsPerBucket = 4;    // one 64-byte cache line each
@@ -54,8 +58,9 @@ inline uint64_t MakeKey(uintptr_t Addr, uint16_t ThreadIndex) {
   return (uint64_t(Addr) << kThreadIndexBits) | ThreadIndex;
 }
 inline uintptr_t KeyAddress(uint64_t Key) {
-  return uintptr_t(Key >> kThreadIndexBits);
+  return uintptr_t((Key & ~kTombBit) >> kThreadIndexBits);
 }
+inline bool IsActiveKey(uint64_t Key) { return Key != 0 && !(Key & kTombBit); }
 inline uint16_t KeyThreadIndex(uint64_t Key) { return uint16_t(Key); }
 
 // Fibonacci hashing; the low 3 bits of a map's address are always zero.

@@ -62,16 +62,17 @@ TEST_P(FlagTableTest, NestedWriteOnTheSameThreadHasNothingToUndo) {
   End(M, Map, &kFirstSite, Outer);
 }
 
-TEST_P(FlagTableTest, MapsAtZeroOrAbove48BitsAreNotTracked) {
+TEST_P(FlagTableTest, MapsAtZeroOrAbove47BitsAreNotTracked) {
   Mode M = GetParam();
-  for (uintptr_t Map : {uintptr_t(0), uintptr_t(1) << 48, ~uintptr_t(7)}) {
+  for (uintptr_t Map : {uintptr_t(0), uintptr_t(1) << 47, uintptr_t(1) << 48,
+                        ~uintptr_t(7)}) {
     HeldWrite Other(M, Map, &kFirstSite);
     EXPECT_EQ(Other.token(), 0u);
     uintptr_t Token = Begin(M, Map, &kSecondSite);
     EXPECT_EQ(Token, 0u) << std::hex << Map;
     End(M, Map, &kSecondSite, Token);
   }
-  uintptr_t Highest = (uintptr_t(1) << 48) - 8;
+  uintptr_t Highest = (uintptr_t(1) << 47) - 8;
   uintptr_t Token = Begin(M, Highest, &kFirstSite);
   EXPECT_NE(Token, 0u);
   End(M, Highest, &kFirstSite, Token);
@@ -235,6 +236,44 @@ TEST_F(FastSlotTest, WriterOverwrittenByAnotherMapsWriterIsNoConflict) {
   First.end();
   EXPECT_EQ(__mapguard::FastTableOccupancy(), 1u);
   __mapguard_write_end_fast((void *)Maps[1], &kSecondSite, Token);
+}
+
+TEST_F(FastSlotTest, EndLeavesATombstoneThatIsFreeForAnyone) {
+  uintptr_t Map = FakeMap(510);
+  uintptr_t Token = Begin(Mode::Fast, Map, &kFirstSite);
+  ASSERT_NE(Token, 0u);
+  End(Mode::Fast, Map, &kFirstSite, Token);
+  auto *Slot = reinterpret_cast<std::atomic<uint64_t> *>(Token);
+  uint64_t Tomb = Slot->load();
+  EXPECT_EQ(Tomb, __mapguard::MakeKey(Map, __mapguard::CurrentThreadIndex()) |
+                      __mapguard::kTombBit);
+  EXPECT_EQ(__mapguard::FastTableOccupancy(), 0u);
+  // Another thread, and this one again, may take it.
+  HeldWrite Other(Mode::Fast, Map, &kSecondSite);
+  EXPECT_EQ(Other.token(), Token);
+  Other.end();
+  Token = Begin(Mode::Fast, Map, &kFirstSite);
+  EXPECT_NE(Token, 0u);
+  End(Mode::Fast, Map, &kFirstSite, Token);
+}
+
+TEST(FastSlotDeathTest, OverwriterThatFinishedIsFoundByItsTombstone) {
+  // The second writer read the slot free before the first claimed, stored
+  // over the first's key and has already ended: the first's end hook finds
+  // the second's tombstone for the same map, and reports.
+  uintptr_t Map = FakeMap(511);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-second");
+        HeldWrite First(Mode::Fast, Map, &kFirstSite, "mg-first");
+        uintptr_t Token = Claim(Mode::Fast, Map, &kSecondSite);
+        End(Mode::Fast, Map, &kSecondSite, Token);
+        First.end(); // reports and aborts on the first writer's thread
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReportPattern(Map, kFirstSite.container, kSecondSite, "mg-second",
+                    kFirstSite, "mg-first"));
 }
 
 //===----------------------------------------------------------------------===//

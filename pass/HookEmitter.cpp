@@ -1,0 +1,164 @@
+//===- HookEmitter.cpp - How a guarded write calls into the runtime -------===//
+//
+// Fast mode's inline path mirrors the runtime's fast table
+// (runtime/flag_table.cpp, runtime/mapguard_internal.h):
+//
+//   slot  = &__mapguard_fast_table[((map >> 3) * 0x9E3779B97F4A7C15) >> 50]
+//   key   = (map << 16) | __mapguard_thread_index        (a TLS load)
+//   begin: if (slot->key == (key | 1 << 63) && map < 1 << 47) {
+//            slot->site = site; slot->key = key;          // claim
+//            token = slot;
+//          } else token = __mapguard_write_begin_fast(map, site);
+//   end:   if (token) {
+//            if (token->key == key) token->key = key | 1 << 63;  // release
+//            else __mapguard_write_end_fast(map, site, token);
+//          }
+//
+// A slot holding the thread's own tombstone for the map (its last write
+// there ended, and nobody has written there since) is the steady state of a
+// thread writing its own map. Every other case — first write, another
+// thread's write or tombstone, another map's, a nested write — goes to the
+// runtime. The loads and stores are atomic monotonic / release: plain moves
+// on x86-64, as in the runtime.
+//
+//===----------------------------------------------------------------------===//
+#include "HookEmitter.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+using namespace llvm;
+
+namespace mapguard {
+
+// The runtime's fast table geometry and key layout.
+constexpr unsigned FastSlotBits = 14;
+constexpr uint64_t HashMultiplier = 0x9E3779B97F4A7C15ull;
+constexpr unsigned ThreadIndexBits = 16;
+constexpr unsigned AddressBits = 47;
+constexpr uint64_t TombBit = uint64_t(1) << 63;
+
+HookEmitter::HookEmitter(Module &M, bool Fast)
+    : M(M), Ctx(M.getContext()), Fast(Fast),
+      IntPtrTy(M.getDataLayout().getIntPtrType(M.getContext())),
+      PtrTy(PointerType::getUnqual(M.getContext())) {
+  Type *I32 = Type::getInt32Ty(Ctx);
+  SiteTy = StructType::getTypeByName(Ctx, "mapguard.site");
+  if (!SiteTy)
+    SiteTy = StructType::create(Ctx, {PtrTy, PtrTy, PtrTy, PtrTy, I32, I32},
+                                "mapguard.site");
+  AttributeList Attrs =
+      AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind);
+  BeginHook = M.getOrInsertFunction(
+      Fast ? "__mapguard_write_begin_fast" : "__mapguard_write_begin", Attrs,
+      IntPtrTy, PtrTy, PtrTy);
+  EndHook = M.getOrInsertFunction(
+      Fast ? "__mapguard_write_end_fast" : "__mapguard_write_end", Attrs,
+      Type::getVoidTy(Ctx), PtrTy, PtrTy, IntPtrTy);
+  if (!Fast || IntPtrTy->getIntegerBitWidth() != 64)
+    return; // The inline path is written for 64-bit keys.
+
+  SlotTy = StructType::get(Ctx, {Type::getInt64Ty(Ctx), PtrTy});
+  auto *TableTy = ArrayType::get(SlotTy, uint64_t(1) << FastSlotBits);
+  FastTable = cast<GlobalVariable>(
+      M.getOrInsertGlobal("__mapguard_fast_table", TableTy));
+  ThreadIndex = cast<GlobalVariable>(
+      M.getOrInsertGlobal("__mapguard_thread_index", Type::getInt16Ty(Ctx)));
+  ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
+  // A position-independent executable is linked with the runtime: its data
+  // is in this module's DSO. A shared library reaches it through the GOT.
+  if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
+    FastTable->setDSOLocal(true);
+    ThreadIndex->setDSOLocal(true);
+  }
+  Likely = MDBuilder(Ctx).createLikelyBranchWeights();
+}
+
+OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
+                                 Constant *Site, const DebugLoc &DL) {
+  if (!FastTable) {
+    IRBuilder<> B(Before);
+    B.SetCurrentDebugLocation(DL);
+    return {Map, B.CreateCall(BeginHook, {Map, Site}, "mapguard.token"),
+            nullptr};
+  }
+  IRBuilder<> B(Before);
+  B.SetCurrentDebugLocation(DL);
+  Type *I64 = B.getInt64Ty();
+  Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
+  Value *Index = B.CreateZExt(
+      B.CreateLoad(B.getInt16Ty(),
+                   B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread"),
+      I64);
+  Value *Key = B.CreateOr(B.CreateShl(Addr, ThreadIndexBits), Index,
+                          "mapguard.key");
+  Value *Hash = B.CreateLShr(
+      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier)),
+      64 - FastSlotBits);
+  Value *Slot = B.CreateInBoundsGEP(FastTable->getValueType(), FastTable,
+                                    {B.getInt64(0), Hash}, "mapguard.slot");
+  LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
+  Seen->setAtomic(AtomicOrdering::Monotonic);
+  // Own tombstone, and a trackable address: (seen ^ tomb) | (addr >> 47) == 0.
+  Value *Mine = B.CreateICmpEQ(
+      B.CreateOr(B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit))),
+                 B.CreateLShr(Addr, AddressBits)),
+      B.getInt64(0), "mapguard.mine");
+
+  Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
+  SplitBlockAndInsertIfThenElse(Mine, Before, &ThenTerm, &ElseTerm, Likely);
+  ThenTerm->getParent()->setName("mapguard.claim");
+  ElseTerm->getParent()->setName("mapguard.begin.slow");
+
+  B.SetInsertPoint(ThenTerm);
+  // The site before the key: a reader that sees the key sees the site.
+  StoreInst *SiteStore = B.CreateAlignedStore(
+      Site, B.CreateStructGEP(SlotTy, Slot, 1), Align(8));
+  SiteStore->setAtomic(AtomicOrdering::Monotonic);
+  StoreInst *KeyStore = B.CreateAlignedStore(Key, Slot, Align(8));
+  KeyStore->setAtomic(AtomicOrdering::Release);
+  Value *FastToken = B.CreatePtrToInt(Slot, IntPtrTy);
+
+  B.SetInsertPoint(ElseTerm);
+  Value *SlowToken = B.CreateCall(BeginHook, {Map, Site});
+
+  B.SetInsertPoint(Before);
+  PHINode *Token = B.CreatePHI(IntPtrTy, 2, "mapguard.token");
+  Token->addIncoming(FastToken, ThenTerm->getParent());
+  Token->addIncoming(SlowToken, ElseTerm->getParent());
+  return {Map, Token, Key};
+}
+
+void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
+                          Constant *Site, const DebugLoc &DL) {
+  IRBuilder<> B(Where->getParent(), Where);
+  B.SetCurrentDebugLocation(DL);
+  if (!W.Key) {
+    B.CreateCall(EndHook, {W.Map, Site, W.Token});
+    return;
+  }
+  Instruction *Here = &*Where;
+  // if (token) { if (token->key == key) release; else slow end; }
+  Value *Open = B.CreateICmpNE(W.Token, ConstantInt::get(IntPtrTy, 0));
+  Instruction *OpenTerm = SplitBlockAndInsertIfThen(Open, Here, false, Likely);
+  OpenTerm->getParent()->setName("mapguard.end");
+  B.SetInsertPoint(OpenTerm);
+  Value *Slot = B.CreateIntToPtr(W.Token, PtrTy);
+  LoadInst *Seen = B.CreateAlignedLoad(B.getInt64Ty(), Slot, Align(8));
+  Seen->setAtomic(AtomicOrdering::Monotonic);
+  Value *Still = B.CreateICmpEQ(Seen, W.Key, "mapguard.still");
+  Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
+  SplitBlockAndInsertIfThenElse(Still, OpenTerm, &ThenTerm, &ElseTerm, Likely);
+  ThenTerm->getParent()->setName("mapguard.release");
+  ElseTerm->getParent()->setName("mapguard.end.slow");
+  B.SetInsertPoint(ThenTerm);
+  StoreInst *Release = B.CreateAlignedStore(
+      B.CreateOr(W.Key, B.getInt64(TombBit)), Slot, Align(8));
+  Release->setAtomic(AtomicOrdering::Monotonic);
+  B.SetInsertPoint(ElseTerm);
+  B.CreateCall(EndHook, {W.Map, Site, W.Token});
+}
+
+} // namespace mapguard

@@ -1,0 +1,58 @@
+//===- HookEmitter.h - How a guarded write calls into the runtime ---------===//
+//
+// Emits the begin and end of one guarded write. Strict mode calls the
+// runtime's hooks. Fast mode emits the common case inline — a thread writing
+// a map it wrote last claims and releases the map's slot with plain loads and
+// stores, no call — and calls the hooks only otherwise.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MAPGUARD_HOOKEMITTER_H
+#define MAPGUARD_HOOKEMITTER_H
+
+#include "llvm/IR/BasicBlock.h"
+#include "llvm/IR/DebugLoc.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/Module.h"
+
+namespace mapguard {
+
+/// A write begun on one map: what its end needs.
+struct OpenWrite {
+  llvm::Value *Map;
+  llvm::Value *Token; // from the begin hook; 0 = nothing to undo
+  llvm::Value *Key;   // fast mode: the (map, thread) key; null in strict
+};
+
+class HookEmitter {
+public:
+  HookEmitter(llvm::Module &M, bool Fast);
+
+  /// The IR type of a __mapguard_site (runtime/mapguard_abi.h).
+  llvm::StructType *siteType() const { return SiteTy; }
+
+  /// Begins a write of Map right before Before (which may end up in another
+  /// block: the inline path adds control flow above it).
+  OpenWrite emitBegin(llvm::Instruction *Before, llvm::Value *Map,
+                      llvm::Constant *Site, const llvm::DebugLoc &DL);
+  /// Ends W at Where.
+  void emitEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
+               llvm::Constant *Site, const llvm::DebugLoc &DL);
+
+private:
+  llvm::Module &M;
+  llvm::LLVMContext &Ctx;
+  bool Fast;
+  llvm::Type *IntPtrTy;
+  llvm::PointerType *PtrTy;
+  llvm::StructType *SiteTy;
+  llvm::FunctionCallee BeginHook, EndHook;
+  // Fast mode's inline path.
+  llvm::StructType *SlotTy = nullptr;
+  llvm::GlobalVariable *FastTable = nullptr;
+  llvm::GlobalVariable *ThreadIndex = nullptr;
+  llvm::MDNode *Likely = nullptr;
+};
+
+} // namespace mapguard
+
+#endif // MAPGUARD_HOOKEMITTER_H
