@@ -16,10 +16,13 @@
 //
 // A slot holding the thread's own tombstone for the map (its last write
 // there ended, and nobody has written there since) is the steady state of a
-// thread writing its own map. Every other case — first write, another
+// thread writing its own map. The stores are monotonic: on x86-64 the site
+// still reaches memory before the key (TSO), and a release store would make
+// the optimiser treat it as a barrier for the map's own accesses. Every
+// other case — first write, another
 // thread's write or tombstone, another map's, a nested write — goes to the
-// runtime. The loads and stores are atomic monotonic / release: plain moves
-// on x86-64, as in the runtime.
+// runtime. The loads and stores are atomic monotonic, plain moves on
+// x86-64, as in the runtime.
 //
 //===----------------------------------------------------------------------===//
 #include "HookEmitter.h"
@@ -73,7 +76,19 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
     FastTable->setDSOLocal(true);
     ThreadIndex->setDSOLocal(true);
   }
-  Likely = MDBuilder(Ctx).createLikelyBranchWeights();
+  MDBuilder MDB(Ctx);
+  Likely = MDB.createLikelyBranchWeights();
+  // Type-based alias analysis: the table is never accessed through the
+  // program's int or pointer types, so its loads and stores must not make
+  // the optimiser reload the map's own fields around them. The type hangs
+  // off clang's own root and "omnipotent char", as clang spells them.
+  MDNode *Char = MDB.createTBAAScalarTypeNode(
+      "omnipotent char", MDB.createTBAARoot("Simple C++ TBAA"));
+  MDNode *SlotType = MDB.createTBAAScalarTypeNode("__mapguard_slot", Char);
+  SlotAccess = MDB.createTBAAStructTagNode(SlotType, SlotType, 0);
+  MDNode *IndexType =
+      MDB.createTBAAScalarTypeNode("__mapguard_thread_index", Char);
+  IndexAccess = MDB.createTBAAStructTagNode(IndexType, IndexType, 0);
 }
 
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
@@ -88,10 +103,11 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   B.SetCurrentDebugLocation(DL);
   Type *I64 = B.getInt64Ty();
   Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
-  Value *Index = B.CreateZExt(
-      B.CreateLoad(B.getInt16Ty(),
-                   B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread"),
-      I64);
+  // Tagged so that the table's stores do not keep it from being hoisted.
+  LoadInst *IndexLoad = B.CreateLoad(
+      B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread");
+  IndexLoad->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
+  Value *Index = B.CreateZExt(IndexLoad, I64);
   Value *Key = B.CreateOr(B.CreateShl(Addr, ThreadIndexBits), Index,
                           "mapguard.key");
   Value *Hash = B.CreateLShr(
@@ -101,6 +117,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
                                     {B.getInt64(0), Hash}, "mapguard.slot");
   LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
   Seen->setAtomic(AtomicOrdering::Monotonic);
+  Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   // Own tombstone, and a trackable address: (seen ^ tomb) | (addr >> 47) == 0.
   Value *Mine = B.CreateICmpEQ(
       B.CreateOr(B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit))),
@@ -113,12 +130,14 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   ElseTerm->getParent()->setName("mapguard.begin.slow");
 
   B.SetInsertPoint(ThenTerm);
-  // The site before the key: a reader that sees the key sees the site.
+  // The site before the key (in program order; TSO keeps it).
   StoreInst *SiteStore = B.CreateAlignedStore(
       Site, B.CreateStructGEP(SlotTy, Slot, 1), Align(8));
   SiteStore->setAtomic(AtomicOrdering::Monotonic);
+  SiteStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   StoreInst *KeyStore = B.CreateAlignedStore(Key, Slot, Align(8));
-  KeyStore->setAtomic(AtomicOrdering::Release);
+  KeyStore->setAtomic(AtomicOrdering::Monotonic);
+  KeyStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   Value *FastToken = B.CreatePtrToInt(Slot, IntPtrTy);
 
   B.SetInsertPoint(ElseTerm);
@@ -148,6 +167,7 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   Value *Slot = B.CreateIntToPtr(W.Token, PtrTy);
   LoadInst *Seen = B.CreateAlignedLoad(B.getInt64Ty(), Slot, Align(8));
   Seen->setAtomic(AtomicOrdering::Monotonic);
+  Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   Value *Still = B.CreateICmpEQ(Seen, W.Key, "mapguard.still");
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
   SplitBlockAndInsertIfThenElse(Still, OpenTerm, &ThenTerm, &ElseTerm, Likely);
@@ -157,6 +177,7 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   StoreInst *Release = B.CreateAlignedStore(
       B.CreateOr(W.Key, B.getInt64(TombBit)), Slot, Align(8));
   Release->setAtomic(AtomicOrdering::Monotonic);
+  Release->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   B.SetInsertPoint(ElseTerm);
   B.CreateCall(EndHook, {W.Map, Site, W.Token});
 }

@@ -51,6 +51,8 @@ private:
   llvm::GlobalVariable *FastTable = nullptr;
   llvm::GlobalVariable *ThreadIndex = nullptr;
   llvm::MDNode *Likely = nullptr;
+  llvm::MDNode *SlotAccess = nullptr;  // TBAA tags: the table's accesses,
+  llvm::MDNode *IndexAccess = nullptr; // and the thread index's
 };
 
 } // namespace mapguard

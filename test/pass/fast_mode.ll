@@ -41,8 +41,8 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; FAST:         br i1 %[[MINE]], label %mapguard.claim, label %mapguard.begin.slow
 ; FAST:       mapguard.claim:
 ; FAST-NEXT:    %[[SITEP:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
-; FAST-NEXT:    store atomic ptr @[[SITE:__mapguard_site[.0-9]*]], ptr %[[SITEP]] monotonic, align 8
-; FAST-NEXT:    store atomic i64 %[[KEY]], ptr %[[SLOT]] release, align 8
+; FAST-NEXT:    store atomic ptr @[[SITE:__mapguard_site[.0-9]*]], ptr %[[SITEP]] monotonic, align 8, !tbaa
+; FAST-NEXT:    store atomic i64 %[[KEY]], ptr %[[SLOT]] monotonic, align 8, !tbaa
 ; FAST-NEXT:    %[[FTOK:.*]] = ptrtoint ptr %[[SLOT]] to i64
 ; FAST:       mapguard.begin.slow:
 ; FAST-NEXT:    %[[STOK:.*]] = call i64 @__mapguard_write_begin_fast(ptr %m, ptr @[[SITE]])
