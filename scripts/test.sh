@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds MapGuard and runs its whole lit suite: the pass's IR tests
+# (test/pass), the end-to-end programs (test/e2e) and the runtime's
+# GoogleTest suite (test/runtime).
+#
+#   scripts/test.sh                    everything
+#   scripts/test.sh --filter REGEX     only tests whose name matches REGEX
+#   scripts/test.sh --timeout SECONDS  per-test deadline (default 300)
+#
+# Installs missing packages first (scripts/install-deps.sh), configures
+# build/ with Ninja (Release), builds, runs lit with Debian's python3 (which
+# has psutil, needed for the per-test deadline) and ends with the line
+# "N passed, N failed". Exit status is non-zero when anything failed.
+# Works from any directory. MAPGUARD_BUILD_DIR=DIR builds in DIR instead of
+# build/.
+set -euo pipefail
+
+repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+build=${MAPGUARD_BUILD_DIR:-"$repo/build"}
+filter=
+timeout=300
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --filter) filter=${2:?--filter needs a regex}; shift 2 ;;
+    --filter=*) filter=${1#--filter=}; shift ;;
+    --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+    --timeout=*) timeout=${1#--timeout=}; shift ;;
+    -h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+bash "$repo/scripts/install-deps.sh"
+
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build"
+
+python=/usr/bin/python3
+[ -x "$python" ] || python=$(command -v python3)
+lit=/usr/lib/llvm-19/build/utils/lit/lit.py
+
+lit_args=(-sv --time-tests --param "timeout=$timeout")
+if [ -n "$filter" ]; then
+  lit_args+=(--filter "$filter")
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+start=$(date +%s)
+status=0
+"$python" "$lit" "${lit_args[@]}" "$build/test" 2>&1 | tee "$log" || status=$?
+elapsed=$(( $(date +%s) - start ))
+
+# lit's summary lines look like "  Passed: 52 (98.11%)"; a test that
+# unexpectedly passed, timed out or was unresolved counts as failed here.
+count() {
+  sed -n "s/^ *$1 *: *\([0-9][0-9]*\).*/\1/p" "$log" | head -n 1
+}
+passed=$(( $(count Passed || true) + 0 ))
+passed=$(( passed + $(count 'Expectedly Failed' || true) + 0 ))
+failed=0
+for kind in Failed 'Timed Out' Unresolved 'Unexpectedly Passed'; do
+  failed=$(( failed + $(count "$kind" || true) + 0 ))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # lit itself failed (no tests found, bad configuration, ...)
+fi
+
+echo "lit took ${elapsed}s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

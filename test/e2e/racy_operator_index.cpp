@@ -1,0 +1,43 @@
+// Two threads assigning through operator[] on one unordered_map at the same
+// time are reported: both writers, their source lines, the container type
+// (std::string shown as such, default template arguments dropped), and the
+// program aborts.
+//
+// DEFINE: %{flags} =
+// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs %s -o %t && { %t 2> %t.err; test $? -eq 134; } && FileCheck %s --input-file %t.err
+// REDEFINE: %{flags} = -O0
+// RUN: %{check}
+// REDEFINE: %{flags} = -O2
+// RUN: %{check}
+// REDEFINE: %{flags} = -O0 -stdlib=libc++
+// RUN: %if libcxx %{ %{check} %}
+// REDEFINE: %{flags} = -O2 -stdlib=libc++
+// RUN: %if libcxx %{ %{check} %}
+
+#include "overlap.h"
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+
+std::unordered_map<std::string, int, GateHash> scores;
+
+// CHECK: =={{[0-9]+}}==ERROR: MapGuard: concurrent map writes
+// CHECK-NEXT: fatal error: concurrent map writes
+// CHECK-NEXT: map 0x{{[0-9a-f]+}} (std::unordered_map<std::string, int, GateHash>)
+
+void write_b() {
+  // CHECK-NEXT: write by thread {{[0-9]+}} "writer-b" in write_b() at {{.*}}racy_operator_index.cpp:[[#LINE_B:@LINE+1]]:{{[0-9]+}} [operator[]]
+  scores["bob"] = 2;
+}
+
+void write_a() {
+  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_operator_index.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+  scores["alice"] = 1;
+}
+
+// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_operator_index.cpp:[[#LINE_B]] in write_b()
+
+int main() {
+  overlap::race(write_a, write_b);
+  std::printf("not caught: %zu entries\n", scores.size());
+}
