@@ -235,7 +235,10 @@ static std::atomic<uint64_t> g_conflict_count;
 // Unordered pairs of sites already reported (halt_on_error=0). When it is
 // full, further pairs are reported every time rather than not at all.
 constexpr size_t kMaxReportedPairs = 256;
-static struct { const Site *lo, *hi; } g_reported_pairs[kMaxReportedPairs];
+struct ReportedPair {
+  const Site *lo, *hi;
+};
+static ReportedPair g_reported_pairs[kMaxReportedPairs];
 static size_t g_num_reported_pairs;
 
 void __mapguard::LockReports() {
@@ -253,11 +256,18 @@ void __mapguard::ResetReportLockAfterFork() {
 }
 
 // Under the report lock. True if the pair {A, B} is new (and records it).
+// A pair with an unknown side (the other writer ended before its site could
+// be read) is no news about a site that was already reported with another:
+// it is most likely the same race seen from its end.
 static bool IsNewPair(const Site *A, const Site *B) {
   const Site *Lo = A < B ? A : B, *Hi = A < B ? B : A;
-  for (size_t I = 0; I < g_num_reported_pairs; ++I)
-    if (g_reported_pairs[I].lo == Lo && g_reported_pairs[I].hi == Hi)
+  for (size_t I = 0; I < g_num_reported_pairs; ++I) {
+    const ReportedPair &P = g_reported_pairs[I];
+    if (P.lo == Lo && P.hi == Hi)
       return false;
+    if (!Lo && Hi && (P.lo == Hi || P.hi == Hi))
+      return false;
+  }
   if (g_num_reported_pairs < kMaxReportedPairs)
     g_reported_pairs[g_num_reported_pairs++] = {Lo, Hi};
   return true;

@@ -272,6 +272,33 @@ TEST_P(KeepGoingTest, EachPairOfSitesIsReportedOnce) {
   EXPECT_EQ(R.err.substr(R.err.size() - Summary.size()), Summary) << R.err;
 }
 
+TEST(KeepGoingDedupeTest, AnUnknownOtherSiteAddsNothingToAReportedSite) {
+  ChildResult R = RunInChild([] {
+    g_options.halt_on_error = false;
+    g_options.exitcode = 66;
+    auto Report = [](const __mapguard::Site *Second,
+                     const __mapguard::Site *First) {
+      __mapguard::Conflict C = {};
+      C.map = FakeMap(50);
+      C.container = "std::map<int, int>";
+      C.second = {Second, 101, true};
+      C.first = {First, 102, false};
+      __mapguard::ReportConflict(C);
+    };
+    Report(&kSecondSite, &kFirstSite); // new
+    Report(&kSecondSite, nullptr);     // second's race, seen from its end
+    Report(nullptr, &kFirstSite);      // likewise for first
+    Report(&kThirdSite, nullptr);      // third was never reported: new
+    if (__mapguard::ReportCount() != 2)
+      _exit(4);
+  });
+  ASSERT_TRUE(WIFEXITED(R.status)) << R.err;
+  EXPECT_EQ(WEXITSTATUS(R.status), 66) << R.err;
+  EXPECT_EQ(CountOf(R.err, "ERROR: MapGuard: concurrent map writes\n"), 2u)
+      << R.err;
+  EXPECT_EQ(CountOf(R.err, "<unknown site>"), 1u) << R.err;
+}
+
 TEST(KeepGoingOptionsTest, ExitcodeSetsTheExitStatus) {
   ChildResult R = RunInChild([] {
     g_options.halt_on_error = false;
