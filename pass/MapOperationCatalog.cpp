@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Demangle/Demangle.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <memory>
 
@@ -68,6 +69,7 @@ struct DemangledFunction {
   std::string Context;    // normalised, e.g. "std::map<int, int, std::less<int>, ...>"
   std::string BaseName;   // e.g. "insert"
   std::string Parameters; // normalised, e.g. "(std::map<int, int>&&)"
+  std::string Name;       // normalised, e.g. "std::map<int, int, ...>::insert"
 };
 
 std::optional<DemangledFunction> demangleFunction(StringRef Mangled) {
@@ -80,10 +82,12 @@ std::optional<DemangledFunction> demangleFunction(StringRef Mangled) {
   FreePtr Context(D.getFunctionDeclContextName(nullptr, nullptr), &std::free);
   FreePtr Base(D.getFunctionBaseName(nullptr, nullptr), &std::free);
   FreePtr Params(D.getFunctionParameters(nullptr, nullptr), &std::free);
-  if (!Context || !Base || !Params)
+  FreePtr Qualified(D.getFunctionName(nullptr, nullptr), &std::free);
+  if (!Context || !Base || !Params || !Qualified)
     return std::nullopt;
   return DemangledFunction{normalizeNamespaces(Context.get()), Base.get(),
-                           normalizeNamespaces(Params.get())};
+                           normalizeNamespaces(Params.get()),
+                           normalizeNamespaces(Qualified.get())};
 }
 
 /// Splits "a, b<c, d>, e" at the top-level commas.
@@ -170,6 +174,33 @@ std::string prettifyFunctionName(StringRef Demangled) {
       break;
     S.erase(Pos, Close - Pos + 1);
   }
+  // Containers in the signature read as in the container line of a report:
+  // "put(std::map<int, int>&)", not its seven default arguments.
+  for (StringRef Container :
+       {"std::map<", "std::multimap<", "std::set<", "std::multiset<",
+        "std::unordered_map<", "std::unordered_multimap<",
+        "std::unordered_set<", "std::unordered_multiset<"}) {
+    for (size_t Pos = S.find(Container.data(), 0, Container.size());
+         Pos != std::string::npos;
+         Pos = S.find(Container.data(), Pos + 1, Container.size())) {
+      if (Pos != 0 && (isalnum(S[Pos - 1]) || S[Pos - 1] == '_' ||
+                       S[Pos - 1] == ':'))
+        continue; // part of a longer name
+      int Depth = 0;
+      size_t End = Pos + Container.size() - 1;
+      for (; End < S.size(); ++End) {
+        if (S[End] == '<')
+          ++Depth;
+        else if (S[End] == '>' && --Depth == 0)
+          break;
+      }
+      if (End == S.size())
+        break;
+      std::string Short =
+          dropDefaultTemplateArguments(StringRef(S).slice(Pos, End + 1));
+      S.replace(Pos, End + 1 - Pos, Short);
+    }
+  }
   return S;
 }
 
@@ -188,6 +219,46 @@ std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
     // Move assignment empties its source: that is a write too.
     Op.AlsoWritesFirstArgument = F->Parameters == "(" + F->Context + "&&)";
   return Op;
+}
+
+std::optional<ContainerMember> classifyContainerMember(StringRef MangledName) {
+  std::optional<DemangledFunction> F = demangleFunction(MangledName);
+  if (!F)
+    return std::nullopt;
+  StringRef Template = templateName(F->Context);
+  if (classifyContainer(Template) == ContainerKind::None)
+    return std::nullopt;
+  // "std::map" -> "map": a constructor's base name is the class's name.
+  StringRef ClassName = Template.rsplit("::").second;
+  ContainerMember Member;
+  if (F->BaseName == ClassName)
+    Member.Kind = ContainerMember::Constructor;
+  else if (F->BaseName == "~" + ClassName.str())
+    Member.Kind = ContainerMember::Destructor;
+  Member.ReturnsThis = F->BaseName == "operator=";
+  Member.Name = dropDefaultTemplateArguments(F->Context) + "::" + F->BaseName;
+  // Only non-template members whose one parameter is the container's own
+  // type, and merge (whose parameter can only be a container), are trusted
+  // with a second container: a member template such as emplace could build
+  // an element that keeps the address of its argument.
+  bool OwnType = F->Parameters == "(" + F->Context + " const&)" ||
+                 F->Parameters == "(" + F->Context + "&)" ||
+                 F->Parameters == "(" + F->Context + "&&)";
+  if (Member.Kind == ContainerMember::Constructor ||
+      F->BaseName == "operator=" || F->BaseName == "swap")
+    Member.TakesOtherContainer = OwnType;
+  else if (F->BaseName == "merge") {
+    StringRef Param = StringRef(F->Parameters).drop_front().drop_back();
+    Member.TakesOtherContainer =
+        splitTemplateArguments(Param).size() == 1 &&
+        classifyContainer(templateName(Param)) != ContainerKind::None;
+  }
+  return Member;
+}
+
+std::string qualifiedFunctionName(StringRef MangledName) {
+  std::optional<DemangledFunction> F = demangleFunction(MangledName);
+  return F ? prettifyFunctionName(F->Name) : std::string();
 }
 
 bool isContainerImplementation(StringRef MangledName) {

@@ -36,6 +36,31 @@ struct MapOperation {
 /// function is not a write operation of a recognised container.
 std::optional<MapOperation> classifyMapWrite(llvm::StringRef MangledName);
 
+/// What escape analysis needs to know about a member function of one of the
+/// recognised containers (any member, not only the writes).
+struct ContainerMember {
+  enum MemberKind { Constructor, Destructor, Other };
+  MemberKind Kind = Other;
+  /// The member takes exactly one other container of its family, which it
+  /// reads or writes but never keeps the address of: copy and move
+  /// construction and assignment, swap, merge.
+  bool TakesOtherContainer = false;
+  /// operator= returns `this`.
+  bool ReturnsThis = false;
+  /// For messages, e.g. "std::map<int, int>::operator=".
+  std::string Name;
+};
+
+/// Classifies a callee as a member of a recognised container (std::map,
+/// std::unordered_set, ...). Returns std::nullopt for anything else,
+/// including the containers' internal bases.
+std::optional<ContainerMember> classifyContainerMember(llvm::StringRef MangledName);
+
+/// The qualified name of a function without its parameters
+/// ("app::Cache::put"), inline namespaces removed; empty when \p MangledName
+/// is not an Itanium-mangled function name.
+std::string qualifiedFunctionName(llvm::StringRef MangledName);
+
 /// True for member functions of the recognised containers and of their
 /// internal bases (libstdc++'s _Hashtable, _Rb_tree, __detail::*, libc++'s
 /// __hash_table, __tree): calls made from inside them are not instrumented.
