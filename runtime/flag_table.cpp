@@ -154,11 +154,13 @@ static const Site *ReadOwnerSite(Slot &S, uint64_t Key) {
 // while we were (found by our end hook); otherwise we are the second.
 __attribute__((noinline, cold)) static void
 ReportSlotConflict(uintptr_t Addr, const Site *MySite, Slot &OtherSlot,
-                   uint64_t OtherKey, bool OtherIsSecond) {
+                   uint64_t OtherKey, bool OtherIsSecond,
+                   ConflictKind Kind = ConflictKind::Writes) {
   ConflictWriter Me = {MySite, GetTid(), true};
   ConflictWriter Other = {ReadOwnerSite(OtherSlot, OtherKey),
                           ThreadTid(KeyThreadIndex(OtherKey)), false};
   Conflict C;
+  C.kind = Kind;
   C.map = Addr;
   C.container = MySite ? MySite->container : nullptr;
   C.second = OtherIsSecond ? Other : Me;
@@ -424,6 +426,57 @@ MAPGUARD_INTERFACE void __mapguard_write_end_fast(void *Map, const Site *S,
     ReportSlotConflict(Addr, S, Mine, Key, /*OtherIsSecond=*/true);
   }
   // Otherwise another map's writer took the slot over; it will release it.
+}
+
+//===----------------------------------------------------------------------===//
+// Reads and iteration
+//===----------------------------------------------------------------------===//
+//
+// A lookup, or the start of an iteration, checks that no other thread is
+// writing the map, as Go's map reads do. Readers mark nothing, so readers
+// never meet each other, and a read never slows a writer down. Like Go's,
+// the check is a snapshot: it sees a write that is in progress at that
+// instant (the handoff holds make that likelier), not one that starts
+// during the rest of the read.
+
+static inline void CheckNoOtherWriter(uintptr_t Addr, const Site *S,
+                                      Slot &Candidate, uint16_t Me,
+                                      ConflictKind Kind) {
+  uint64_t Key = Candidate.key.load(std::memory_order_acquire);
+  if (UNLIKELY(IsActiveKey(Key) && KeyAddress(Key) == Addr &&
+               KeyThreadIndex(Key) != Me))
+    ReportSlotConflict(Addr, S, Candidate, Key, /*OtherIsSecond=*/false,
+                       Kind);
+}
+
+static inline void StrictCheck(void *Map, const Site *S, ConflictKind Kind) {
+  uintptr_t Addr = uintptr_t(Map);
+  if (UNLIKELY(!IsTrackable(Addr)))
+    return;
+  uint16_t Me = ThreadIndex();
+  for (Slot &Candidate : StrictBucket(Addr).slots)
+    CheckNoOtherWriter(Addr, S, Candidate, Me, Kind);
+}
+
+static inline void FastCheck(void *Map, const Site *S, ConflictKind Kind) {
+  uintptr_t Addr = uintptr_t(Map);
+  if (UNLIKELY(!IsTrackable(Addr)))
+    return;
+  CheckNoOtherWriter(Addr, S, g_fast_table[FastSlotIndex(Addr)],
+                     ThreadIndex(), Kind);
+}
+
+MAPGUARD_INTERFACE void __mapguard_read(void *Map, const Site *S) {
+  StrictCheck(Map, S, ConflictKind::ReadWrite);
+}
+MAPGUARD_INTERFACE void __mapguard_iterate(void *Map, const Site *S) {
+  StrictCheck(Map, S, ConflictKind::IterationWrite);
+}
+MAPGUARD_INTERFACE void __mapguard_read_fast(void *Map, const Site *S) {
+  FastCheck(Map, S, ConflictKind::ReadWrite);
+}
+MAPGUARD_INTERFACE void __mapguard_iterate_fast(void *Map, const Site *S) {
+  FastCheck(Map, S, ConflictKind::IterationWrite);
 }
 
 //===----------------------------------------------------------------------===//

@@ -44,6 +44,14 @@ uintptr_t __mapguard_write_begin_fast(void *map, const __mapguard_site *site);
 void __mapguard_write_end_fast(void *map, const __mapguard_site *site,
                                uintptr_t token);
 
+/* Reads (find, count, contains, at, equal_range, lower_bound, upper_bound)
+ * and the start of an iteration (begin, cbegin): one call before the
+ * operation, that reports if another thread is writing the map. */
+void __mapguard_read(void *map, const __mapguard_site *site);
+void __mapguard_iterate(void *map, const __mapguard_site *site);
+void __mapguard_read_fast(void *map, const __mapguard_site *site);
+void __mapguard_iterate_fast(void *map, const __mapguard_site *site);
+
 #ifdef __cplusplus
 }
 #endif

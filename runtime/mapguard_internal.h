@@ -137,11 +137,17 @@ struct ConflictWriter {
   bool is_current; // the thread running the report (names it by prctl)
 };
 
+// What the second thread was doing when it met the writer: Go's three
+// messages.
+enum class ConflictKind { Writes, ReadWrite, IterationWrite };
+
 struct Conflict {
   uintptr_t map;
   const char *container; // from the current thread's site
   ConflictWriter second; // started writing while `first` was writing
   ConflictWriter first;
+  // Writes, unless a read or an iteration check found the writer.
+  ConflictKind kind = ConflictKind::Writes;
 };
 
 // Formats the report for C and writes it to Fd. No lock, no dedupe, no halt.

@@ -10,6 +10,10 @@
 //     while thread <tid> "<name>" was writing it in <function> at ...
 //   SUMMARY: MapGuard: concurrent map writes <file>:<line> in <function>
 //
+// A read or iteration check that finds a writer says "concurrent map read
+// and map write" / "concurrent map iteration and map write" instead, and
+// "read by" / "iteration by" for the second line, as Go does.
+//
 // then abort()s, or with halt_on_error=0 counts the report (each unordered
 // pair of sites once) and sets the exit status at exit. Like compiler-rt's
 // ubsan_minimal runtime it uses no malloc and no stdio: reports are formatted
@@ -202,16 +206,24 @@ static void PrintWriter(Output &Out, const ConflictWriter &W,
 static char g_report_buffer[8192];
 
 void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
+  const char *What = "concurrent map writes", *Second = "write";
+  if (C.kind == ConflictKind::ReadWrite) {
+    What = "concurrent map read and map write";
+    Second = "read";
+  } else if (C.kind == ConflictKind::IterationWrite) {
+    What = "concurrent map iteration and map write";
+    Second = "iteration";
+  }
   Output Out(Fd, g_report_buffer, sizeof(g_report_buffer));
-  Out.pid().str("ERROR: MapGuard: concurrent map writes\n");
-  Out.str("fatal error: concurrent map writes\n");
+  Out.pid().str("ERROR: MapGuard: ").str(What).str("\n");
+  Out.str("fatal error: ").str(What).str("\n");
   Out.str("  map 0x").hex(C.map).str(" (").str(OrUnknown(C.container));
   Out.str(")\n");
-  Out.str("  write by ");
+  Out.str("  ").str(Second).str(" by ");
   PrintWriter(Out, C.second, "");
   Out.str("  while ");
   PrintWriter(Out, C.first, " was writing it");
-  Out.str("SUMMARY: MapGuard: concurrent map writes ");
+  Out.str("SUMMARY: MapGuard: ").str(What).str(" ");
   if (const Site *S = C.second.site) {
     Out.str(OrUnknown(S->file));
     if (S->line)
