@@ -2,7 +2,8 @@
 # Installs what MapGuard needs to build and test, on Debian 12 (bookworm):
 # LLVM/clang 19 with its tools and compiler-rt, libc++ (for the libc++ half
 # of the tests), GoogleTest, Google Benchmark, CMake, Ninja, and Python with
-# psutil (lit's per-test timeout).
+# psutil (lit's per-test timeout), and gnuplot and GNU time for the
+# benchmarks' chart and memory figures.
 #
 # Idempotent: packages already installed are left alone; apt-get runs only
 # when something is missing. Uses sudo only when not root.
@@ -13,6 +14,7 @@ packages=(
   libc++-19-dev libc++abi-19-dev
   libbenchmark-dev libgtest-dev
   cmake ninja-build python3 python3-psutil
+  gnuplot-nox time
 )
 
 missing=()

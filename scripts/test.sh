@@ -10,7 +10,9 @@
 # Installs missing packages first (scripts/install-deps.sh), configures
 # build/ with Ninja (Release), builds, runs lit with Debian's python3 (which
 # has psutil, needed for the per-test deadline) and ends with the line
-# "N passed, N failed". Exit status is non-zero when anything failed.
+# "N passed, N failed". Then the benchmarks' smoke test (scripts/bench.sh
+# --quick, no timing judged) counts as one more test.
+# Exit status is non-zero when anything failed.
 # Works from any directory. MAPGUARD_BUILD_DIR=DIR builds in DIR instead of
 # build/.
 set -euo pipefail
@@ -68,5 +70,18 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 
 echo "lit took ${elapsed}s"
+
+# The benchmarks' smoke test: every flavour builds and runs (no timing is
+# judged here; scripts/bench.sh without --quick measures). It counts as one
+# test. Skipped when --filter picks a subset.
+if [ -z "$filter" ]; then
+  if bash "$repo/scripts/bench.sh" --quick; then
+    passed=$(( passed + 1 ))
+  else
+    echo "FAIL: scripts/bench.sh --quick"
+    failed=$(( failed + 1 ))
+  fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
