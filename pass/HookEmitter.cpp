@@ -38,6 +38,8 @@ namespace mapguard {
 
 // The runtime's fast table geometry and key layout.
 constexpr unsigned FastSlotBits = 14;
+constexpr unsigned StrictBucketBits = 12;
+constexpr unsigned StrictSlotsPerBucket = 4;
 constexpr uint64_t HashMultiplier = 0x9E3779B97F4A7C15ull;
 constexpr unsigned ThreadIndexBits = 16;
 constexpr unsigned AddressBits = 47;
@@ -52,29 +54,32 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
   if (!SiteTy)
     SiteTy = StructType::create(Ctx, {PtrTy, PtrTy, PtrTy, PtrTy, I32, I32},
                                 "mapguard.site");
-  AttributeList Attrs =
-      AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind);
-  BeginHook = M.getOrInsertFunction(
-      Fast ? "__mapguard_write_begin_fast" : "__mapguard_write_begin", Attrs,
-      IntPtrTy, PtrTy, PtrTy);
-  EndHook = M.getOrInsertFunction(
-      Fast ? "__mapguard_write_end_fast" : "__mapguard_write_end", Attrs,
-      Type::getVoidTy(Ctx), PtrTy, PtrTy, IntPtrTy);
-  if (!Fast || IntPtrTy->getIntegerBitWidth() != 64)
-    return; // The inline path is written for 64-bit keys.
+  if (IntPtrTy->getIntegerBitWidth() != 64)
+    return; // The inline paths are written for 64-bit keys.
 
   SlotTy = StructType::get(Ctx, {Type::getInt64Ty(Ctx), PtrTy});
-  auto *TableTy = ArrayType::get(SlotTy, uint64_t(1) << FastSlotBits);
-  FastTable = cast<GlobalVariable>(
-      M.getOrInsertGlobal("__mapguard_fast_table", TableTy));
-  ThreadIndex = cast<GlobalVariable>(
-      M.getOrInsertGlobal("__mapguard_thread_index", Type::getInt16Ty(Ctx)));
-  ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
+  if (!Fast) {
+    // Strict mode: only the read check is inline; 4096 buckets of 4 slots.
+    auto *BucketTy = ArrayType::get(SlotTy, StrictSlotsPerBucket);
+    StrictTable = cast<GlobalVariable>(M.getOrInsertGlobal(
+        "__mapguard_strict_table",
+        ArrayType::get(BucketTy, uint64_t(1) << StrictBucketBits)));
+  } else {
+    FastTable = cast<GlobalVariable>(M.getOrInsertGlobal(
+        "__mapguard_fast_table",
+        ArrayType::get(SlotTy, uint64_t(1) << FastSlotBits)));
+  }
+  if (Fast) {
+    ThreadIndex = cast<GlobalVariable>(M.getOrInsertGlobal(
+        "__mapguard_thread_index", Type::getInt16Ty(Ctx)));
+    ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
+  }
   // A position-independent executable is linked with the runtime: its data
   // is in this module's DSO. A shared library reaches it through the GOT.
   if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
-    FastTable->setDSOLocal(true);
-    ThreadIndex->setDSOLocal(true);
+    for (GlobalVariable *GV : {FastTable, StrictTable, ThreadIndex})
+      if (GV)
+        GV->setDSOLocal(true);
   }
   MDBuilder MDB(Ctx);
   Likely = MDB.createLikelyBranchWeights();
@@ -91,12 +96,33 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
   IndexAccess = MDB.createTBAAStructTagNode(IndexType, IndexType, 0);
 }
 
+FunctionCallee HookEmitter::hook(Hook Which) {
+  // Declared on first use, so a module gets only the hooks it calls.
+  static const char *const Names[][2] = {
+      {"__mapguard_write_begin", "__mapguard_write_begin_fast"},
+      {"__mapguard_write_end", "__mapguard_write_end_fast"},
+      {"__mapguard_read", "__mapguard_read_fast"},
+      {"__mapguard_iterate", "__mapguard_iterate_fast"}};
+  FunctionCallee &Callee = Hooks[Which];
+  if (Callee)
+    return Callee;
+  Type *Void = Type::getVoidTy(Ctx);
+  FunctionType *Ty =
+      Which == Begin ? FunctionType::get(IntPtrTy, {PtrTy, PtrTy}, false)
+      : Which == End ? FunctionType::get(Void, {PtrTy, PtrTy, IntPtrTy}, false)
+                     : FunctionType::get(Void, {PtrTy, PtrTy}, false);
+  Callee = M.getOrInsertFunction(
+      Names[Which][Fast], Ty,
+      AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind));
+  return Callee;
+}
+
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
                                  Constant *Site, const DebugLoc &DL) {
   if (!FastTable) {
     IRBuilder<> B(Before);
     B.SetCurrentDebugLocation(DL);
-    return {Map, B.CreateCall(BeginHook, {Map, Site}, "mapguard.token"),
+    return {Map, B.CreateCall(hook(Begin), {Map, Site}, "mapguard.token"),
             nullptr};
   }
   IRBuilder<> B(Before);
@@ -141,7 +167,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Value *FastToken = B.CreatePtrToInt(Slot, IntPtrTy);
 
   B.SetInsertPoint(ElseTerm);
-  Value *SlowToken = B.CreateCall(BeginHook, {Map, Site});
+  Value *SlowToken = B.CreateCall(hook(Begin), {Map, Site});
 
   B.SetInsertPoint(Before);
   PHINode *Token = B.CreatePHI(IntPtrTy, 2, "mapguard.token");
@@ -155,7 +181,7 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   IRBuilder<> B(Where->getParent(), Where);
   B.SetCurrentDebugLocation(DL);
   if (!W.Key) {
-    B.CreateCall(EndHook, {W.Map, Site, W.Token});
+    B.CreateCall(hook(End), {W.Map, Site, W.Token});
     return;
   }
   Instruction *Here = &*Where;
@@ -179,7 +205,50 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   Release->setAtomic(AtomicOrdering::Monotonic);
   Release->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   B.SetInsertPoint(ElseTerm);
-  B.CreateCall(EndHook, {W.Map, Site, W.Token});
+  B.CreateCall(hook(End), {W.Map, Site, W.Token});
+}
+
+void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
+                                Constant *Site, bool Iteration,
+                                const DebugLoc &DL) {
+  FunctionCallee Hook = hook(Iteration ? Iterate : Read);
+  IRBuilder<> B(Before);
+  B.SetCurrentDebugLocation(DL);
+  GlobalVariable *Table = Fast ? FastTable : StrictTable;
+  if (!Table) {
+    B.CreateCall(Hook, {Map, Site});
+    return;
+  }
+  // A slot holds a write in progress to this map, by any thread, when
+  // (key & ~0xffff) == map << 16 (a tombstone has bit 63 set, an empty slot
+  // is 0, and map << 16 is neither). Whose write it is, the runtime decides.
+  Type *I64 = B.getInt64Ty();
+  Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
+  Value *Wanted = B.CreateShl(Addr, ThreadIndexBits);
+  unsigned Bits = Fast ? FastSlotBits : StrictBucketBits;
+  Value *Hash = B.CreateLShr(
+      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier)),
+      64 - Bits);
+  Value *First = B.CreateInBoundsGEP(Table->getValueType(), Table,
+                                     {B.getInt64(0), Hash}, "mapguard.slot");
+  Value *Busy = nullptr;
+  for (unsigned I = 0, E = Fast ? 1 : StrictSlotsPerBucket; I != E; ++I) {
+    Value *Slot =
+        I ? B.CreateConstInBoundsGEP2_32(Table->getValueType()->getArrayElementType(),
+                                         First, 0, I)
+          : First;
+    LoadInst *Key = B.CreateAlignedLoad(I64, Slot, Align(8));
+    Key->setAtomic(AtomicOrdering::Monotonic);
+    Key->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    Value *Hit = B.CreateICmpEQ(
+        B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
+    Busy = Busy ? B.CreateOr(Busy, Hit) : Hit;
+  }
+  MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();
+  Instruction *Then = SplitBlockAndInsertIfThen(Busy, Before, false, Unlikely);
+  Then->getParent()->setName("mapguard.read.busy");
+  B.SetInsertPoint(Then);
+  B.CreateCall(Hook, {Map, Site});
 }
 
 } // namespace mapguard

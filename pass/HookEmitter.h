@@ -38,6 +38,14 @@ public:
   void emitEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
                llvm::Constant *Site, const llvm::DebugLoc &DL);
 
+  /// Checks, right before Before, that no other thread is writing Map: a
+  /// lookup, or (Iteration) the start of an iteration. Inline: the map's
+  /// slot (fast) or bucket (strict) is loaded and the runtime is called only
+  /// when it holds a write in progress to this map.
+  void emitReadCheck(llvm::Instruction *Before, llvm::Value *Map,
+                     llvm::Constant *Site, bool Iteration,
+                     const llvm::DebugLoc &DL);
+
 private:
   llvm::Module &M;
   llvm::LLVMContext &Ctx;
@@ -45,10 +53,13 @@ private:
   llvm::Type *IntPtrTy;
   llvm::PointerType *PtrTy;
   llvm::StructType *SiteTy;
-  llvm::FunctionCallee BeginHook, EndHook;
+  enum Hook { Begin, End, Read, Iterate };
+  llvm::FunctionCallee hook(Hook Which);
+  llvm::FunctionCallee Hooks[4];
   // Fast mode's inline path.
   llvm::StructType *SlotTy = nullptr;
   llvm::GlobalVariable *FastTable = nullptr;
+  llvm::GlobalVariable *StrictTable = nullptr;
   llvm::GlobalVariable *ThreadIndex = nullptr;
   llvm::MDNode *Likely = nullptr;
   llvm::MDNode *SlotAccess = nullptr;  // TBAA tags: the table's accesses,

@@ -25,10 +25,20 @@
 //
 //     opt -load-pass-plugin=MapGuard.so -passes=mapguard in.ll -S
 //
+// Not every write needs a guard: a map that is a local variable whose
+// address never escapes cannot be written by another thread
+// (EscapeAnalysis.h); -mapguard-ignorelist / -mapguard-allowlist say where
+// MapGuard applies (ScopeLists.h). What was decided at each write is told
+// as optimisation remarks and, with -mapguard-sites, as a JSON inventory
+// (SiteReport.h).
+//
 //===----------------------------------------------------------------------===//
+#include "EscapeAnalysis.h"
 #include "HookEmitter.h"
 #include "LLVMCompat.h"
 #include "MapOperationCatalog.h"
+#include "ScopeLists.h"
+#include "SiteReport.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
@@ -70,6 +80,10 @@ STATISTIC(NumCallsMadeInvokes,
 STATISTIC(NumSitesOptedOut, "Map write call sites in opted-out functions");
 STATISTIC(NumSitesUnsupported,
           "Map write call sites left unguarded: unsupported IR shape");
+STATISTIC(NumSitesElided,
+          "Map write call sites left unguarded: the map is thread-local");
+STATISTIC(NumSitesIgnored,
+          "Map write call sites left unguarded: excluded by a scope list");
 
 namespace {
 
@@ -83,6 +97,30 @@ cl::opt<GuardMode> ClMode(
                           "plain loads and stores, best effort, as Go does")),
     cl::init(GuardMode::Strict));
 
+cl::opt<bool> ClElide(
+    "mapguard-elide",
+    cl::desc("Leave unguarded the writes to local maps whose address never "
+             "escapes (no other thread can reach them)"),
+    cl::Hidden, cl::init(true));
+
+cl::opt<std::string> ClIgnorelist(
+    "mapguard-ignorelist",
+    cl::desc("Special-case list (src:/fun: globs) of code whose map writes "
+             "are not instrumented"),
+    cl::Hidden, cl::value_desc("file"));
+
+cl::opt<std::string> ClAllowlist(
+    "mapguard-allowlist",
+    cl::desc("Special-case list (src:/fun: globs): instrument only the map "
+             "writes that match"),
+    cl::Hidden, cl::value_desc("file"));
+
+cl::opt<std::string> ClSites(
+    "mapguard-sites",
+    cl::desc("Append one JSON line per recognised map write (where, what, "
+             "and what was decided) to this file"),
+    cl::Hidden, cl::value_desc("file"));
+
 /// Module flag that makes a second run a no-op.
 constexpr const char *InstrumentedFlag = "mapguard.instrumented";
 /// The annotation MAPGUARD_NO_INSTRUMENT (include/mapguard/mapguard.h) puts
@@ -90,9 +128,18 @@ constexpr const char *InstrumentedFlag = "mapguard.instrumented";
 constexpr const char *NoInstrumentAnnotation = "mapguard_no_instrument";
 
 /// One recognised map write, collected before anything is changed.
+/// A lookup or the start of an iteration: checked, not guarded.
+struct ReadSite {
+  CallBase *Call;
+  const MapRead *Read;
+};
+
 struct WriteSite {
   CallBase *Call;
   const MapOperation *Op;
+  /// Guarded means "to be guarded"; whether that worked is known later.
+  SiteDecision Decision = SiteDecision::Guarded;
+  std::string Reason;
 };
 
 /// Instruments one module. Holds the hooks and the caches for it.
@@ -103,8 +150,12 @@ public:
 
 private:
   const MapOperation *classifyCallee(const Function *Callee);
+  const MapRead *classifyReadCallee(const Function *Callee);
+  void checkRead(const ReadSite &Site);
   bool shouldInstrumentFunction(const Function &F) const;
   void collectOptedOutFunctions();
+  std::optional<std::string> whyOptedOut(const Function &F) const;
+  void decide(WriteSite &Site, const ScopeLists &Scope);
   bool instrumentCallSite(const WriteSite &Site);
   bool canGuardUnwinding(CallBase &CB) const;
   bool leaveUnguarded(const CallBase &CB, const MapOperation &Op,
@@ -121,8 +172,12 @@ private:
   std::optional<HookEmitter> Hooks;
   // Node-based, so that WriteSite::Op stays valid as the cache grows.
   std::map<const Function *, std::optional<MapOperation>> CalleeCache;
+  std::map<const Function *, std::optional<MapRead>> ReadCache;
   SmallPtrSet<const Function *, 8> OptedOut;
   StringMap<Constant *> Strings;
+  LocalMapEscapeAnalysis Escapes;
+  /// Why the last call to leaveUnguarded left its site unguarded.
+  std::string UnsupportedReason;
 };
 
 MapGuardInstrumenter::MapGuardInstrumenter(Module &M)
@@ -130,6 +185,28 @@ MapGuardInstrumenter::MapGuardInstrumenter(Module &M)
       IntPtrTy(M.getDataLayout().getIntPtrType(M.getContext())),
       PtrTy(PointerType::getUnqual(M.getContext())) {}
 
+
+const MapRead *MapGuardInstrumenter::classifyReadCallee(const Function *Callee) {
+  auto [It, Inserted] = ReadCache.try_emplace(Callee);
+  if (Inserted)
+    It->second = classifyMapRead(Callee->getName());
+  return It->second ? &*It->second : nullptr;
+}
+
+/// A read needs no end: one check before the call, on `this`.
+void MapGuardInstrumenter::checkRead(const ReadSite &Site) {
+  CallBase &CB = *Site.Call;
+  unsigned ThisArg = CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+  if (CB.arg_size() <= ThisArg ||
+      !CB.getArgOperand(ThisArg)->getType()->isPointerTy())
+    return; // Not a member call's shape; a read is never worth a warning.
+  MapOperation Op;
+  Op.Container = Site.Read->Container;
+  Op.Operation = Site.Read->Operation;
+  Hooks->emitReadCheck(&CB, CB.getArgOperand(ThisArg),
+                       createSiteDescriptor(CB, Op),
+                       Site.Read->Kind == MapRead::Iteration, CB.getDebugLoc());
+}
 
 const MapOperation *MapGuardInstrumenter::classifyCallee(const Function *Callee) {
   // Decided once per callee, not per call.
@@ -163,14 +240,52 @@ void MapGuardInstrumenter::collectOptedOutFunctions() {
   }
 }
 
+/// Whether \p F's calls are sites at all. Opted-out functions have sites
+/// (reported, not guarded); container members do not.
 bool MapGuardInstrumenter::shouldInstrumentFunction(const Function &F) const {
   if (F.isDeclaration() || F.getName().starts_with("__mapguard_"))
-    return false;
-  if (F.hasFnAttribute(Attribute::DisableSanitizerInstrumentation))
     return false;
   // Calls made inside a container's own members are already covered by the
   // guarded outer call.
   return !isContainerImplementation(F.getName());
+}
+
+std::optional<std::string>
+MapGuardInstrumenter::whyOptedOut(const Function &F) const {
+  if (OptedOut.contains(&F))
+    return std::string("the function is marked MAPGUARD_NO_INSTRUMENT");
+  if (F.hasFnAttribute(Attribute::DisableSanitizerInstrumentation))
+    return std::string(
+        "the function has the disable_sanitizer_instrumentation attribute");
+  return std::nullopt;
+}
+
+/// Decides whether a site in a function that is not opted out needs its
+/// guard: not when a scope list excludes it, nor when no other thread can
+/// reach any map it writes.
+void MapGuardInstrumenter::decide(WriteSite &Site, const ScopeLists &Scope) {
+  if (std::optional<std::string> Why = Scope.whyExcluded(*Site.Call)) {
+    Site.Decision = SiteDecision::Ignored;
+    Site.Reason = *Why;
+    return;
+  }
+  SmallVector<Value *, 2> Maps = mapsWrittenBy(*Site.Call, *Site.Op);
+  if (Maps.empty())
+    return; // An unsupported shape: instrumentCallSite says why.
+  if (!ClElide) {
+    Site.Reason = "elision is off (-mapguard-elide=0)";
+    return;
+  }
+  for (size_t I = 0; I != Maps.size(); ++I)
+    if (std::optional<std::string> Why = Escapes.whyShared(Maps[I])) {
+      Site.Reason = (I ? "the other map " : "the map ") + *Why;
+      return;
+    }
+  Site.Decision = SiteDecision::Elided;
+  Site.Reason = Maps.size() == 1
+                    ? "the map is a local variable no other thread can reach"
+                    : "both maps are local variables no other thread can "
+                      "reach";
 }
 
 Constant *MapGuardInstrumenter::getString(StringRef S) {
@@ -246,6 +361,7 @@ bool MapGuardInstrumenter::leaveUnguarded(const CallBase &CB,
                                           const MapOperation &Op,
                                           const Twine &Why) {
   ++NumSitesUnsupported;
+  UnsupportedReason = Why.str();
   Ctx.diagnose(DiagnosticInfoUnsupported(
       *CB.getFunction(),
       "MapGuard: " + Op.Container + "::" + Op.Operation +
@@ -344,14 +460,19 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
 bool MapGuardInstrumenter::run() {
   if (M.getModuleFlag(InstrumentedFlag))
     return false; // Instrumented already: a second run changes nothing.
+  std::optional<ScopeLists> Scope =
+      ScopeLists::load(ClIgnorelist, ClAllowlist, Ctx);
+  if (!Scope)
+    return false; // Reported as an error: the compilation fails.
   collectOptedOutFunctions();
 
   // Collect first, then mutate: instrumentation splits blocks.
   SmallVector<WriteSite, 32> Sites;
+  SmallVector<ReadSite, 32> Reads;
   for (Function &F : M) {
     if (!shouldInstrumentFunction(F))
       continue;
-    bool IsOptedOut = OptedOut.contains(&F);
+    std::optional<std::string> OptOut = whyOptedOut(F);
     for (Instruction &I : instructions(F)) {
       auto *CB = dyn_cast<CallBase>(&I);
       if (!CB || isa<CallBrInst>(CB))
@@ -360,24 +481,63 @@ bool MapGuardInstrumenter::run() {
       if (!Callee)
         continue;
       const MapOperation *Op = classifyCallee(Callee);
-      if (!Op)
-        continue;
-      ++NumWriteSitesSeen;
-      if (IsOptedOut) {
-        ++NumSitesOptedOut;
+      if (!Op) {
+        // Reads are checked where writes would be guarded; a map no other
+        // thread can reach needs no check either.
+        const MapRead *R = classifyReadCallee(Callee);
+        if (!R || OptOut || Scope->whyExcluded(*CB))
+          continue;
+        unsigned ThisArg = CB->paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+        if (CB->arg_size() > ThisArg && ClElide &&
+            !Escapes.whyShared(CB->getArgOperand(ThisArg)))
+          continue;
+        Reads.push_back({CB, R});
         continue;
       }
-      Sites.push_back({CB, Op});
+      ++NumWriteSitesSeen;
+      WriteSite Site{CB, Op, SiteDecision::Guarded, ""};
+      if (OptOut) {
+        ++NumSitesOptedOut;
+        Site.Decision = SiteDecision::OptedOut;
+        Site.Reason = *OptOut;
+      } else {
+        decide(Site, *Scope);
+      }
+      Sites.push_back(std::move(Site));
     }
   }
 
   M.addModuleFlag(Module::Max, InstrumentedFlag, 1);
-  if (Sites.empty())
-    return false;
-  Hooks.emplace(M, ClMode == GuardMode::Fast);
   bool Changed = false;
-  for (const WriteSite &Site : Sites)
-    Changed |= instrumentCallSite(Site);
+  SiteReport Report;
+  for (const WriteSite &Site : Sites) {
+    // Recorded before instrumentCallSite may replace the call.
+    SiteRecord Record(*Site.Call, *Site.Op, Site.Decision, Site.Reason);
+    if (Site.Decision == SiteDecision::Elided)
+      ++NumSitesElided;
+    else if (Site.Decision == SiteDecision::Ignored)
+      ++NumSitesIgnored;
+    if (Site.Decision == SiteDecision::Guarded) {
+      if (!Hooks)
+        Hooks.emplace(M, ClMode == GuardMode::Fast);
+      if (instrumentCallSite(Site)) {
+        Changed = true;
+      } else {
+        Record.Decision = SiteDecision::Unsupported;
+        Record.Reason = UnsupportedReason;
+      }
+    }
+    Report.add(std::move(Record));
+  }
+  for (const ReadSite &Site : Reads) {
+    if (!Hooks)
+      Hooks.emplace(M, ClMode == GuardMode::Fast);
+    checkRead(Site);
+    Changed = true;
+  }
+  Report.emitRemarks();
+  if (!ClSites.empty())
+    Report.appendInventory(ClSites, M);
   return Changed;
 }
 

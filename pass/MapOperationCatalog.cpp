@@ -204,6 +204,22 @@ std::string prettifyFunctionName(StringRef Demangled) {
   return S;
 }
 
+std::optional<MapRead> classifyMapRead(StringRef MangledName) {
+  std::optional<DemangledFunction> F = demangleFunction(MangledName);
+  if (!F || classifyContainer(templateName(F->Context)) == ContainerKind::None)
+    return std::nullopt;
+  std::optional<MapRead::ReadKind> Kind =
+      StringSwitch<std::optional<MapRead::ReadKind>>(F->BaseName)
+          .Cases("find", "count", "contains", "at", MapRead::Lookup)
+          .Cases("equal_range", "lower_bound", "upper_bound", MapRead::Lookup)
+          .Cases("begin", "cbegin", "rbegin", "crbegin", MapRead::Iteration)
+          .Default(std::nullopt);
+  if (!Kind)
+    return std::nullopt;
+  return MapRead{*Kind, dropDefaultTemplateArguments(F->Context),
+                 F->BaseName};
+}
+
 std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
   std::optional<DemangledFunction> F = demangleFunction(MangledName);
   if (!F || !isWriteMember(F->BaseName))

@@ -36,6 +36,17 @@ struct MapOperation {
 /// function is not a write operation of a recognised container.
 std::optional<MapOperation> classifyMapWrite(llvm::StringRef MangledName);
 
+/// Lookups (find, count, contains, at, equal_range, lower_bound,
+/// upper_bound) and the calls that start an iteration (begin, cbegin, rbegin,
+/// crbegin) of a recognised container: checked, not marked.
+struct MapRead {
+  enum ReadKind { Lookup, Iteration };
+  ReadKind Kind = Lookup;
+  std::string Container;
+  std::string Operation;
+};
+std::optional<MapRead> classifyMapRead(llvm::StringRef MangledName);
+
 /// What escape analysis needs to know about a member function of one of the
 /// recognised containers (any member, not only the writes).
 struct ContainerMember {

@@ -43,17 +43,14 @@ struct Slot {
   std::atomic<uint64_t> key; // MakeKey(map, thread index); 0 = empty
   std::atomic<const Site *> site;
 };
-static_assert(sizeof(Slot) == 16, "pass/InlineFastPath.cpp: { i64, ptr }");
-} // namespace __mapguard
-
-namespace {
+static_assert(sizeof(Slot) == 16, "pass/HookEmitter.cpp: { i64, ptr }");
 
 struct alignas(64) Bucket {
   Slot slots[kSlotsPerBucket];
 };
 static_assert(sizeof(Bucket) == 64, "a strict bucket is one cache line");
+} // namespace __mapguard
 
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // Thread identity
@@ -104,9 +101,14 @@ int32_t __mapguard::ThreadTid(uint16_t Index) {
 // The tables
 //===----------------------------------------------------------------------===//
 
-static Bucket g_strict_table[1u << kStrictBucketBits];
+// Exported: the read check the pass emits inline scans a bucket
+// (pass/HookEmitter.cpp mirrors StrictBucketIndex and the key layout).
+extern "C" __attribute__((visibility("default"))) Bucket
+    __mapguard_strict_table[1u << kStrictBucketBits];
+Bucket __mapguard_strict_table[1u << kStrictBucketBits];
+#define g_strict_table __mapguard_strict_table
 // Exported: the fast path the pass emits inline claims and releases slots in
-// it (pass/InlineFastPath.cpp mirrors FastSlotIndex and the key layout).
+// it (pass/HookEmitter.cpp mirrors FastSlotIndex and the key layout).
 extern "C" __attribute__((visibility("default"))) alignas(64) Slot
     __mapguard_fast_table[1u << kFastSlotBits];
 alignas(64) Slot __mapguard_fast_table[1u << kFastSlotBits];
@@ -369,7 +371,7 @@ MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
 // end, and a tombstone only after another thread stored over a key, so a
 // report is always a real overlap.
 //
-// The pass emits the common case inline (pass/InlineFastPath.cpp): a write
+// The pass emits the common case inline (pass/HookEmitter.cpp): a write
 // that finds its own thread's tombstone for its map claims the slot with two
 // plain stores, and its end turns the key back into the tombstone; anything
 // else calls the hooks below. A write that finds another thread's tombstone

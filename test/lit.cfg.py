@@ -3,6 +3,7 @@
 #   test/pass/     IR tests: opt -load-pass-plugin, FileCheck
 #   test/e2e/      programs built with build/bin/mapguard-clang++ and run
 #   test/runtime/  the runtime's GoogleTest suite, run as one lit test
+#   test/tools/    scripts/mapguard-sites and the -mllvm options through the wrappers
 #
 # Substitutions (every tool comes from the LLVM 19 bin directory CMake found):
 #   %clang %clangxx    plain clang / clang++ (no plugin)
@@ -12,8 +13,10 @@
 #   %mapguard_rt       the runtime archive
 #   %mapguard_include  the directory holding mapguard/mapguard.h
 #   %runtime_tests     the runtime's GoogleTest binary
+#   %mapguard_sites    build/bin/mapguard-sites, run by the Python running lit
 # Features: "libcxx" when libc++ is installed.
 import os
+import sys
 
 import lit.formats
 
@@ -45,6 +48,8 @@ config.substitutions.append(("%mgcc", os.path.join(config.mapguard_bin_dir, "map
 config.substitutions.append(("%mapguard_rt", config.mapguard_runtime))
 config.substitutions.append(("%mapguard_include", os.path.join(config.mapguard_src_root, "include")))
 config.substitutions.append(("%runtime_tests", config.mapguard_runtime_tests))
+config.substitutions.append(("%mapguard_sites", "%s %s" % (
+    sys.executable, os.path.join(config.mapguard_bin_dir, "mapguard-sites"))))
 
 if config.has_libcxx:
     config.available_features.add("libcxx")

@@ -1,5 +1,6 @@
-; Only writes are wrapped: lookups, iteration, size, constructors and
-; destructors of the same containers are left alone.
+; Only writes are wrapped: lookups and iteration get a read check (see
+; read_checks.ll) and no write hook; size, constructors, destructors and
+; other containers' members get nothing.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s
 
 declare ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4findERS3_(ptr, ptr) nounwind
@@ -14,8 +15,16 @@ declare void @_ZNSt6vectorIiSaIiEE5clearEv(ptr) nounwind
 declare void @clear(ptr) nounwind
 
 ; CHECK-LABEL: define void @reads(
-; CHECK-NOT:   __mapguard
-; CHECK:       ret void
+; CHECK-NOT:   __mapguard_write
+; CHECK:       call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEEC2Ev(ptr %m)
+; CHECK-NOT:   __mapguard_write
+; CHECK:       call void @__mapguard_read(ptr %m,
+; CHECK-NOT:   __mapguard_write
+; CHECK:       %s = call i64 @_ZNKSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4sizeEv(ptr %m)
+; CHECK-NEXT:  call void @_ZNSt6vectorIiSaIiEE5clearEv(ptr %v)
+; CHECK-NEXT:  call void @clear(ptr %v)
+; CHECK-NEXT:  call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEED2Ev(ptr %m)
+; CHECK-NEXT:  ret void
 define void @reads(ptr %m, ptr %k, ptr %v) {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEEC2Ev(ptr %m)
   %f = call ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4findERS3_(ptr %m, ptr %k)
@@ -28,5 +37,5 @@ define void @reads(ptr %m, ptr %k, ptr %v) {
   ret void
 }
 
-; Nothing was wrapped, so no hook is declared.
-; CHECK-NOT: declare {{.*}}@__mapguard
+; No write was wrapped, so no write hook is declared.
+; CHECK-NOT: declare {{.*}}@__mapguard_write

@@ -1,0 +1,51 @@
+; Lookups and the start of an iteration get one inline check before the
+; call: the map's bucket (strict: 4 slots) or slot (fast) is loaded, and the
+; runtime is called only if it holds a write in progress to this map.
+; Nothing is marked and nothing follows the call.
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s --check-prefix=STRICT
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=fast -S %s | FileCheck %s --check-prefix=FAST
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s --check-prefix=NAMES
+
+; The descriptors name the reads.
+; NAMES-DAG: c"find\00"
+; NAMES-DAG: c"begin\00"
+
+; std::map<int, int>::find(int const&)
+declare ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4findERS3_(ptr, ptr) nounwind
+; std::map<int, int>::begin()
+declare ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5beginEv(ptr) nounwind
+
+; STRICT-LABEL: define ptr @lookup(
+; STRICT:         %[[ADDR:.*]] = ptrtoint ptr %m to i64
+; STRICT:         %[[WANT:.*]] = shl i64 %[[ADDR]], 16
+; STRICT:         %[[B:.*]] = getelementptr inbounds [4096 x [4 x { i64, ptr }]], ptr @__mapguard_strict_table, i64 0, i64 %{{.*}}
+; STRICT:         load atomic i64, ptr %[[B]] monotonic
+; STRICT-COUNT-3: load atomic i64, ptr %{{.*}} monotonic
+; STRICT:         br i1 %{{.*}}, label %mapguard.read.busy, label %{{.*}}, !prof
+; STRICT:       mapguard.read.busy:
+; STRICT-NEXT:    call void @__mapguard_read(ptr %m, ptr @[[SITE:__mapguard_site[.0-9]*]])
+; STRICT:         %r = call ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4findERS3_(ptr %m, ptr %k)
+; STRICT-NEXT:    ret ptr %r
+; STRICT-NOT:     __mapguard_write
+
+; FAST-LABEL: define ptr @lookup(
+; FAST:         %[[S:.*]] = getelementptr inbounds [16384 x { i64, ptr }], ptr @__mapguard_fast_table, i64 0, i64 %{{.*}}
+; FAST-NEXT:    %[[K:.*]] = load atomic i64, ptr %[[S]] monotonic
+; FAST-NOT:     load atomic
+; FAST:         call void @__mapguard_read_fast(ptr %m,
+; FAST:         %r = call ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4findERS3_(ptr %m, ptr %k)
+define ptr @lookup(ptr %m, ptr %k) {
+  %r = call ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4findERS3_(ptr %m, ptr %k)
+  ret ptr %r
+}
+
+; STRICT-LABEL: define ptr @iterate(
+; STRICT:       mapguard.read.busy:
+; STRICT-NEXT:    call void @__mapguard_iterate(ptr %m,
+; STRICT:         %b = call ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5beginEv(ptr %m)
+; FAST-LABEL: define ptr @iterate(
+; FAST:         call void @__mapguard_iterate_fast(ptr %m,
+define ptr @iterate(ptr %m) {
+  %b = call ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5beginEv(ptr %m)
+  ret ptr %b
+}
