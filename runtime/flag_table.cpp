@@ -232,6 +232,27 @@ static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey) {
     HoldAfterHandoff();
 }
 
+// Stress mode (stress=1), for test suites: a guarded write sleeps a random
+// 0..100 us inside its window one time in four, as KCSAN's watchpoints do,
+// so that racing writes overlap far more often. Per-thread xorshift state.
+static __thread uint32_t t_stress_state
+    __attribute__((tls_model("initial-exec")));
+
+__attribute__((noinline, cold)) static void StressDelay() {
+  uint32_t X = t_stress_state;
+  if (X == 0)
+    X = uint32_t(GetTid()) * 2654435761u | 1;
+  X ^= X << 13;
+  X ^= X >> 17;
+  X ^= X << 5;
+  t_stress_state = X;
+  if (X & 3)
+    return;
+  timespec T = {0, long((X >> 2) % 100000)};
+  while (nanosleep(&T, &T) != 0 && errno == EINTR) {
+  }
+}
+
 uint64_t __mapguard::HandoffHoldCount() {
   return g_handoff_holds.load(std::memory_order_relaxed);
 }
@@ -321,6 +342,8 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
           ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/false);
       }
       NoteWriter(Addr, MyKey);
+      if (UNLIKELY(g_options.stress))
+        StressDelay();
       return uintptr_t(Mine);
     }
     // Four other writes hold this bucket. Wait for one to end, or give up.
@@ -400,6 +423,8 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
     Mine.key.store(MyKey, std::memory_order_release);
     if (KeyAddress(Key) == Addr && Key != (MyKey | kTombBit))
       HoldAfterHandoff(); // this map, last written by another thread
+    if (UNLIKELY(g_options.stress))
+      StressDelay();
     return uintptr_t(&Mine);
   }
   if (KeyAddress(Key) == Addr && Key != MyKey)
@@ -419,7 +444,10 @@ MAPGUARD_INTERFACE void __mapguard_write_end_fast(void *Map, const Site *S,
   uint64_t Key = Mine.key.load(std::memory_order_relaxed);
   if (LIKELY(Key == MyKey)) {
     // The site stays: the next writer stores its own before its key.
-    Mine.key.store(MyKey | kTombBit, std::memory_order_relaxed);
+    // Under stress no tombstone: the inline path claims only its own, so
+    // every write comes here and may be delayed.
+    Mine.key.store(g_options.stress ? 0 : MyKey | kTombBit,
+                   std::memory_order_relaxed);
   } else if (KeyAddress(Key) == Addr && KeyThreadIndex(Key) !=
                                             KeyThreadIndex(MyKey)) {
     // Another thread stored over our key: it wrote this map while we were

@@ -110,6 +110,7 @@ struct Options {
   int exitcode;
   int verbosity;
   int handoff_hold_us; // see HoldAfterHandoff in flag_table.cpp; 0 = off
+  bool stress;         // random delays inside guarded windows (tests)
   char log_path[kMaxLogPath + 1]; // "stderr", "stdout" or a path prefix
 };
 

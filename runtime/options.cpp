@@ -14,6 +14,8 @@
 //   handoff_hold_us=N   how long a write that takes a map over from another
 //                       thread holds its flag, so that a racing writer meets
 //                       it (200; 0 turns the holds off)
+//   stress=0|1          1: one guarded write in four sleeps 0..100 us
+//                       inside its window, for test suites (0)
 //
 // An unknown key is a warning; a malformed entry is an error that stops the
 // program before main, since running with other options than the user asked
@@ -35,13 +37,14 @@ using namespace __mapguard;
 
 Options __mapguard::g_options = {/*halt_on_error=*/true, /*exitcode=*/66,
                                  /*verbosity=*/0, /*handoff_hold_us=*/200,
-                                 /*log_path=*/"stderr"};
+                                 /*stress=*/false, /*log_path=*/"stderr"};
 
 void __mapguard::SetDefaultOptions(Options *O) {
   O->halt_on_error = true;
   O->exitcode = 66;
   O->verbosity = 0;
   O->handoff_hold_us = 200;
+  O->stress = false;
   const char *Default = "stderr";
   size_t I = 0;
   for (; Default[I]; ++I)
@@ -74,6 +77,7 @@ static const OptionSpec kOptionSpecs[] = {
      "an integer >= 0"},
     {"handoff_hold_us", OptionKind::Int, offsetof(Options, handoff_hold_us), 0,
      1000000, "an integer 0..1000000"},
+    {"stress", OptionKind::Bool, offsetof(Options, stress), 0, 1, "0 or 1"},
 };
 
 static bool Equals(const char *S, size_t Len, const char *Name) {

@@ -49,6 +49,7 @@ void ExpectDefaults(const Options &O) {
   EXPECT_EQ(O.exitcode, 66);
   EXPECT_EQ(O.verbosity, 0);
   EXPECT_EQ(O.handoff_hold_us, 200);
+  EXPECT_FALSE(O.stress);
   EXPECT_STREQ(O.log_path, "stderr");
 }
 
@@ -175,6 +176,12 @@ TEST(OptionsTest, HandoffHold) {
   EXPECT_EQ(Parse("handoff_hold_us=1000000").options.handoff_hold_us, 1000000);
 }
 
+TEST(OptionsTest, Stress) {
+  EXPECT_TRUE(Parse("stress=1").options.stress);
+  EXPECT_FALSE(Parse("stress=0").options.stress);
+  ExpectError("stress=2", "invalid value '2' for stress (expected 0 or 1)");
+}
+
 TEST(OptionsTest, BadHandoffHold) {
   for (const char *V : {"", "x", "-1", "1000001", "2.5"})
     ExpectError(("handoff_hold_us=" + std::string(V)).c_str(),
@@ -196,7 +203,7 @@ TEST(OptionsTest, PrintOptions) {
   EXPECT_EQ(std::string(Buf),
             "==" + std::to_string(getpid()) +
                 "==MapGuard: options halt_on_error=1 exitcode=66 "
-                "log_path=stderr verbosity=1 handoff_hold_us=200\n");
+                "log_path=stderr verbosity=1 handoff_hold_us=200 stress=0\n");
 }
 
 TEST(OptionsDeathTest, MalformedOptionsStopTheProgram) {
@@ -241,7 +248,7 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       },
       ::testing::ExitedWithCode(0),
       "^==[0-9]+==MapGuard: options halt_on_error=0 exitcode=9 "
-      "log_path=stderr verbosity=1 handoff_hold_us=200\n"
+      "log_path=stderr verbosity=1 handoff_hold_us=200 stress=0\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
       "table bucket full\\)\n$");
 }
