@@ -220,6 +220,18 @@ __attribute__((noinline, cold)) static void HoldAfterHandoff() {
   }
 }
 
+// A thread's very first guarded write holds too: two threads started one
+// after the other, each writing a shared map a few hundred times, would
+// otherwise never overlap (the first is done before the second starts).
+static __thread bool t_wrote_before __attribute__((tls_model("initial-exec")));
+
+static inline void HoldIfFirstWriteOfThread() {
+  if (LIKELY(t_wrote_before))
+    return;
+  t_wrote_before = true;
+  HoldAfterHandoff();
+}
+
 // Called with the map's flag held. Same thread as last time: one load.
 static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey) {
   std::atomic<uint64_t> &Last =
@@ -228,8 +240,12 @@ static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey) {
   if (LIKELY(Prev == MyKey))
     return;
   Last.store(MyKey, std::memory_order_relaxed);
-  if (KeyAddress(Prev) == Addr) // this map, last written by another thread
+  if (KeyAddress(Prev) == Addr) { // this map, last written by another thread
+    t_wrote_before = true;
     HoldAfterHandoff();
+  } else {
+    HoldIfFirstWriteOfThread();
+  }
 }
 
 // Stress mode (stress=1), for test suites: a guarded write sleeps a random
@@ -421,8 +437,12 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
     // The site before the key: a reader that sees the key sees the site.
     Mine.site.store(S, std::memory_order_relaxed);
     Mine.key.store(MyKey, std::memory_order_release);
-    if (KeyAddress(Key) == Addr && Key != (MyKey | kTombBit))
+    if (KeyAddress(Key) == Addr && Key != (MyKey | kTombBit)) {
+      t_wrote_before = true;
       HoldAfterHandoff(); // this map, last written by another thread
+    } else {
+      HoldIfFirstWriteOfThread();
+    }
     if (UNLIKELY(g_options.stress))
       StressDelay();
     return uintptr_t(&Mine);

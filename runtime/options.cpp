@@ -13,7 +13,7 @@
 //                       untracked writes at exit (0)
 //   handoff_hold_us=N   how long a write that takes a map over from another
 //                       thread holds its flag, so that a racing writer meets
-//                       it (200; 0 turns the holds off)
+//                       it (1000; 0 turns the holds off)
 //   stress=0|1          1: one guarded write in four sleeps 0..100 us
 //                       inside its window, for test suites (0)
 //
@@ -36,14 +36,14 @@
 using namespace __mapguard;
 
 Options __mapguard::g_options = {/*halt_on_error=*/true, /*exitcode=*/66,
-                                 /*verbosity=*/0, /*handoff_hold_us=*/200,
+                                 /*verbosity=*/0, /*handoff_hold_us=*/1000,
                                  /*stress=*/false, /*log_path=*/"stderr"};
 
 void __mapguard::SetDefaultOptions(Options *O) {
   O->halt_on_error = true;
   O->exitcode = 66;
   O->verbosity = 0;
-  O->handoff_hold_us = 200;
+  O->handoff_hold_us = 1000;
   O->stress = false;
   const char *Default = "stderr";
   size_t I = 0;

@@ -1,7 +1,8 @@
 //===-- handoff_test.cpp - Writer handoffs hold the flag a little longer --===//
 //
-// A write that takes a map over from another thread holds its flag for
-// handoff_hold_us (flag_table.cpp: HoldAfterHandoff), rate limited. These
+// A write that takes a map over from another thread, and a thread's first
+// write, hold the flag for handoff_hold_us (flag_table.cpp:
+// HoldAfterHandoff), rate limited. These
 // tests count holds; they assert no timing.
 //
 //===----------------------------------------------------------------------===//
@@ -57,17 +58,24 @@ TEST_P(HandoffTest, TheSameThreadWritingAgainDoesNotHold) {
   EXPECT_EQ(__mapguard::HandoffHoldCount(), Before);
 }
 
-TEST_P(HandoffTest, AFirstWriteOrAnotherMapDoesNotHold) {
+TEST_P(HandoffTest, AThreadsFirstWriteHoldsOnceAndOtherMapsDoNot) {
   uint64_t Before = __mapguard::HandoffHoldCount();
-  writeOnNewThread(FakeMap(902)); // nobody wrote it before
-  writeOnThisThread(FakeMap(903)); // another map
-  writeOnNewThread(FakeMap(904));
-  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before);
+  writeOnNewThread(FakeMap(902)); // a new thread's first write
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 1);
+  writeOnThisThread(FakeMap(903)); // a map nobody wrote, on a thread that has
+  writeOnThisThread(FakeMap(904)); // written before
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 1);
+  std::thread T([&] {
+    writeOnThisThread(FakeMap(905)); // first write of this thread: a hold
+    writeOnThisThread(FakeMap(906)); // second: none
+  });
+  T.join();
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 2);
 }
 
 TEST_P(HandoffTest, ZeroTurnsHoldsOff) {
   __mapguard::g_options.handoff_hold_us = 0;
-  uintptr_t Map = FakeMap(905);
+  uintptr_t Map = FakeMap(907);
   writeOnThisThread(Map);
   uint64_t Before = __mapguard::HandoffHoldCount();
   writeOnNewThread(Map);

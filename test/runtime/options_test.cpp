@@ -48,7 +48,7 @@ void ExpectDefaults(const Options &O) {
   EXPECT_TRUE(O.halt_on_error);
   EXPECT_EQ(O.exitcode, 66);
   EXPECT_EQ(O.verbosity, 0);
-  EXPECT_EQ(O.handoff_hold_us, 200);
+  EXPECT_EQ(O.handoff_hold_us, 1000);
   EXPECT_FALSE(O.stress);
   EXPECT_STREQ(O.log_path, "stderr");
 }
@@ -203,7 +203,7 @@ TEST(OptionsTest, PrintOptions) {
   EXPECT_EQ(std::string(Buf),
             "==" + std::to_string(getpid()) +
                 "==MapGuard: options halt_on_error=1 exitcode=66 "
-                "log_path=stderr verbosity=1 handoff_hold_us=200 stress=0\n");
+                "log_path=stderr verbosity=1 handoff_hold_us=1000 stress=0\n");
 }
 
 TEST(OptionsDeathTest, MalformedOptionsStopTheProgram) {
@@ -248,7 +248,7 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       },
       ::testing::ExitedWithCode(0),
       "^==[0-9]+==MapGuard: options halt_on_error=0 exitcode=9 "
-      "log_path=stderr verbosity=1 handoff_hold_us=200 stress=0\n"
+      "log_path=stderr verbosity=1 handoff_hold_us=1000 stress=0\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
       "table bucket full\\)\n$");
 }
