@@ -5,7 +5,8 @@
 //
 //   slot  = &__mapguard_fast_table[((map >> 3) * 0x9E3779B97F4A7C15) >> 50]
 //   key   = (map << 16) | __mapguard_thread_index        (a TLS load)
-//   begin: if (slot->key == (key | 1 << 63) && map < 1 << 47) {
+//   begin: if (slot->key == (key | 1 << 63) && map < 1 << 47 &&
+//              __mapguard_fast_inline) {                 // 0 under stress
 //            slot->site = site; slot->key = key;          // claim
 //            token = slot;
 //          } else token = __mapguard_write_begin_fast(map, site);
@@ -73,11 +74,14 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
     ThreadIndex = cast<GlobalVariable>(M.getOrInsertGlobal(
         "__mapguard_thread_index", Type::getInt16Ty(Ctx)));
     ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
+    InlineAllowed = cast<GlobalVariable>(
+        M.getOrInsertGlobal("__mapguard_fast_inline", Type::getInt8Ty(Ctx)));
   }
   // A position-independent executable is linked with the runtime: its data
   // is in this module's DSO. A shared library reaches it through the GOT.
   if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
-    for (GlobalVariable *GV : {FastTable, StrictTable, ThreadIndex})
+    for (GlobalVariable *GV :
+         {FastTable, StrictTable, ThreadIndex, InlineAllowed})
       if (GV)
         GV->setDSOLocal(true);
   }
@@ -144,11 +148,16 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
   Seen->setAtomic(AtomicOrdering::Monotonic);
   Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  // Own tombstone, and a trackable address: (seen ^ tomb) | (addr >> 47) == 0.
-  Value *Mine = B.CreateICmpEQ(
-      B.CreateOr(B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit))),
-                 B.CreateLShr(Addr, AddressBits)),
-      B.getInt64(0), "mapguard.mine");
+  // Own tombstone, and a trackable address: (seen ^ tomb) | (addr >> 47) == 0,
+  // and the runtime allows the inline claim (it does not under stress=1).
+  LoadInst *Allowed = B.CreateLoad(B.getInt8Ty(), InlineAllowed);
+  Allowed->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
+  Value *Mine = B.CreateAnd(
+      B.CreateICmpEQ(
+          B.CreateOr(B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit))),
+                     B.CreateLShr(Addr, AddressBits)),
+          B.getInt64(0)),
+      B.CreateICmpNE(Allowed, B.getInt8(0)), "mapguard.mine");
 
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
   SplitBlockAndInsertIfThenElse(Mine, Before, &ThenTerm, &ElseTerm, Likely);

@@ -61,6 +61,7 @@ private:
   llvm::GlobalVariable *FastTable = nullptr;
   llvm::GlobalVariable *StrictTable = nullptr;
   llvm::GlobalVariable *ThreadIndex = nullptr;
+  llvm::GlobalVariable *InlineAllowed = nullptr; // __mapguard_fast_inline
   llvm::MDNode *Likely = nullptr;
   llvm::MDNode *SlotAccess = nullptr;  // TBAA tags: the table's accesses,
   llvm::MDNode *IndexAccess = nullptr; // and the thread index's

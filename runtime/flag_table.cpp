@@ -113,6 +113,9 @@ extern "C" __attribute__((visibility("default"))) alignas(64) Slot
     __mapguard_fast_table[1u << kFastSlotBits];
 alignas(64) Slot __mapguard_fast_table[1u << kFastSlotBits];
 #define g_fast_table __mapguard_fast_table
+
+extern "C" __attribute__((visibility("default"))) uint8_t __mapguard_fast_inline;
+uint8_t __mapguard_fast_inline = 1;
 static std::atomic<uint64_t> g_untracked_writes;
 
 // A map at address 0 or above 2^48 has no key: the write goes untracked.
@@ -464,10 +467,7 @@ MAPGUARD_INTERFACE void __mapguard_write_end_fast(void *Map, const Site *S,
   uint64_t Key = Mine.key.load(std::memory_order_relaxed);
   if (LIKELY(Key == MyKey)) {
     // The site stays: the next writer stores its own before its key.
-    // Under stress no tombstone: the inline path claims only its own, so
-    // every write comes here and may be delayed.
-    Mine.key.store(g_options.stress ? 0 : MyKey | kTombBit,
-                   std::memory_order_relaxed);
+    Mine.key.store(MyKey | kTombBit, std::memory_order_relaxed);
   } else if (KeyAddress(Key) == Addr && KeyThreadIndex(Key) !=
                                             KeyThreadIndex(MyKey)) {
     // Another thread stored over our key: it wrote this map while we were

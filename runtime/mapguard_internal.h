@@ -44,6 +44,10 @@ constexpr uint64_t kTombBit = uint64_t(1) << 63;
 constexpr unsigned kStrictBucketBits = 12; // 4096 buckets
 constexpr unsigned kSlotsPerBucket = 4;    // one 64-byte cache line each
 constexpr unsigned kFastSlotBits = 14;     // 16384 direct-mapped slots
+// 1 while fast mode's inline claim may be used (pass/HookEmitter.cpp reads
+// it); 0 under stress, so that every write calls the runtime.
+extern "C" uint8_t __mapguard_fast_inline;
+
 // Each map's last writer is remembered in a direct-mapped table this size.
 constexpr unsigned kLastWriterBits = 12; // 4096 words, 32 KiB
 // Handoff holds are rate limited: a burst of this many, then one per

@@ -213,6 +213,8 @@ void __mapguard::PrintOptions(const Options &O, int Fd) {
 void __mapguard::InitOptionsOrDie(const char *Text) {
   if (!ParseOptions(Text, &g_options, 2))
     _exit(1);
+  // Under stress every fast-mode write must reach the runtime's delays.
+  __mapguard_fast_inline = !g_options.stress;
 }
 
 //===----------------------------------------------------------------------===//

@@ -17,6 +17,7 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 
 ; FAST: @__mapguard_fast_table = external {{(dso_local )?}}global [16384 x { i64, ptr }]
 ; FAST: @__mapguard_thread_index = external {{(dso_local )?}}thread_local(initialexec) global i16
+; FAST: @__mapguard_fast_inline = external {{(dso_local )?}}global i8
 
 ; FAST-LABEL: define void @clear(
 ; The key: (map << 16) | thread index, the index from initial-exec TLS.
@@ -32,12 +33,16 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; FAST:         %[[H3:.*]] = lshr i64 %[[H2]], 50
 ; FAST:         %[[SLOT:.*]] = getelementptr inbounds [16384 x { i64, ptr }], ptr @__mapguard_fast_table, i64 0, i64 %[[H3]]
 ; FAST:         %[[SEEN:.*]] = load atomic i64, ptr %[[SLOT]] monotonic, align 8
-; Mine: the slot holds key | 1 << 63 and the map is below 2^47.
+; Mine: the runtime allows inline claims (not under stress=1), the slot
+; holds key | 1 << 63, and the map is below 2^47.
+; FAST:         %[[ALLOWED:.*]] = load i8, ptr @__mapguard_fast_inline
+; FAST:         %[[OK:.*]] = icmp ne i8 %[[ALLOWED]], 0
 ; FAST:         %[[HIGH:.*]] = lshr i64 %[[ADDR]], 47
 ; FAST:         %[[TOMB:.*]] = or i64 %[[KEY]], -9223372036854775808
 ; FAST:         %[[X:.*]] = xor i64 %[[SEEN]], %[[TOMB]]
 ; FAST:         %[[Y:.*]] = or i64 %[[X]], %[[HIGH]]
-; FAST:         %[[MINE:.*]] = icmp eq i64 %[[Y]], 0
+; FAST:         %[[OWN:.*]] = icmp eq i64 %[[Y]], 0
+; FAST:         %[[MINE:.*]] = and i1 %[[OWN]], %[[OK]]
 ; FAST:         br i1 %[[MINE]], label %mapguard.claim, label %mapguard.begin.slow
 ; FAST:       mapguard.claim:
 ; FAST-NEXT:    %[[SITEP:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1

@@ -257,17 +257,15 @@ TEST_F(FastSlotTest, EndLeavesATombstoneThatIsFreeForAnyone) {
   End(Mode::Fast, Map, &kFirstSite, Token);
 }
 
-TEST_F(FastSlotTest, UnderStressEndLeavesNoTombstone) {
-  // So that the pass's inline path, which claims only its own tombstone,
-  // sends every write to the runtime, where stress delays happen.
-  bool Saved = g_options.stress;
-  g_options.stress = true;
-  uintptr_t Map = FakeMap(512);
-  uintptr_t Token = Begin(Mode::Fast, Map, &kFirstSite);
-  ASSERT_NE(Token, 0u);
-  End(Mode::Fast, Map, &kFirstSite, Token);
-  EXPECT_EQ(reinterpret_cast<std::atomic<uint64_t> *>(Token)->load(), 0u);
-  g_options.stress = Saved;
+TEST(FastSlotOptionsTest, StressTurnsTheInlineClaimOff) {
+  // The pass's inline path claims a slot only while __mapguard_fast_inline
+  // is set; under stress every write must reach the runtime's delays.
+  __mapguard::Options Saved = g_options;
+  __mapguard::InitOptionsOrDie("stress=1");
+  EXPECT_EQ(__mapguard::__mapguard_fast_inline, 0);
+  __mapguard::InitOptionsOrDie("stress=0");
+  EXPECT_EQ(__mapguard::__mapguard_fast_inline, 1);
+  g_options = Saved;
 }
 
 TEST(FastSlotDeathTest, OverwriterThatFinishedIsFoundByItsTombstone) {
