@@ -279,6 +279,11 @@ gnuplot -e "data='$res/ratios.tsv'; out='$res/ratios.png'; subtitle='$subtitle'"
 [ -s "$res/ratios.png" ] || die "gnuplot wrote no $res/ratios.png"
 
 if [ "$record" = yes ]; then
+  # Sections written by hand (detection rates, elided sites) follow this
+  # marker in RESULTS.md and are kept across --record.
+  marker='<!-- hand-written sections below: kept by scripts/bench.sh --record -->'
+  kept=$(awk -v m="$marker" 'f || $0 == m { f = 1; print }' \
+    "$repo/bench/RESULTS.md" 2>/dev/null || true)
   {
     echo "# MapGuard overhead: latest results"
     echo
@@ -298,13 +303,17 @@ if [ "$record" = yes ]; then
     echo "speed drifts by up to 2x with the host's load (a busy neighbour slows"
     echo "their extra calls and stores more than the baseline's latency-bound"
     echo "loop), so read every ratio with its [lowest-highest round] range. Find"
-    echo "is not guarded: its distance from 1.00x is the noise floor. The mutex"
+    echo "pays only the read check (a few loads, no store). The mutex"
     echo "case is bimodal: its cost depends on whether two of its four threads"
     echo "run at once, that is, on what else the two cores are doing."
     echo
     echo "![ratios to baseline, log scale](ratios.png)"
     echo
     cat "$res/summary.md"
+    if [ -n "$kept" ]; then
+      echo
+      printf '%s\n' "$kept"
+    fi
   } >"$repo/bench/RESULTS.md"
   cp "$res/ratios.png" "$repo/bench/ratios.png"
   say "recorded bench/RESULTS.md and bench/ratios.png"
