@@ -36,7 +36,7 @@ static constexpr unsigned MaxReferenceDepth = 4;
 
 SmallVector<Value *, 2> mapsWrittenBy(const CallBase &CB,
                                       const MapOperation &Op) {
-  unsigned ThisArg = CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+  unsigned ThisArg = containerArgument(CB);
   unsigned NumMaps = Op.AlsoWritesFirstArgument ? 2 : 1;
   SmallVector<Value *, 2> Maps;
   if (CB.arg_size() < ThisArg + NumMaps)
@@ -179,7 +179,7 @@ LocalMapEscapeAnalysis::findEscape(const AllocaInst &AI) {
       if (!Member)
         return "has its address passed to " + readableName(*Callee);
       unsigned ArgNo = CB->getArgOperandNo(&U);
-      unsigned ThisArg = CB->paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+      unsigned ThisArg = containerArgument(*CB);
       if (ArgNo == ThisArg) {
         // operator= hands `this` back: follow it no further than "unused".
         if (Member->ReturnsThis && !CB->use_empty())

@@ -121,6 +121,17 @@ FunctionCallee HookEmitter::hook(Hook Which) {
   return Callee;
 }
 
+/// &Table[((Addr >> 3) * HashMultiplier) >> (64 - Bits)]: the runtime's
+/// HashAddress (runtime/mapguard_internal.h), a slot or a bucket.
+static Value *tableEntry(IRBuilder<> &B, GlobalVariable *Table, Value *Addr,
+                         unsigned Bits) {
+  Value *Hash = B.CreateLShr(
+      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier)),
+      64 - Bits);
+  return B.CreateInBoundsGEP(Table->getValueType(), Table,
+                             {B.getInt64(0), Hash}, "mapguard.slot");
+}
+
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
                                  Constant *Site, const DebugLoc &DL) {
   if (!FastTable) {
@@ -140,11 +151,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Value *Index = B.CreateZExt(IndexLoad, I64);
   Value *Key = B.CreateOr(B.CreateShl(Addr, ThreadIndexBits), Index,
                           "mapguard.key");
-  Value *Hash = B.CreateLShr(
-      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier)),
-      64 - FastSlotBits);
-  Value *Slot = B.CreateInBoundsGEP(FastTable->getValueType(), FastTable,
-                                    {B.getInt64(0), Hash}, "mapguard.slot");
+  Value *Slot = tableEntry(B, FastTable, Addr, FastSlotBits);
   LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
   Seen->setAtomic(AtomicOrdering::Monotonic);
   Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
@@ -234,12 +241,8 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   Type *I64 = B.getInt64Ty();
   Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
   Value *Wanted = B.CreateShl(Addr, ThreadIndexBits);
-  unsigned Bits = Fast ? FastSlotBits : StrictBucketBits;
-  Value *Hash = B.CreateLShr(
-      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier)),
-      64 - Bits);
-  Value *First = B.CreateInBoundsGEP(Table->getValueType(), Table,
-                                     {B.getInt64(0), Hash}, "mapguard.slot");
+  Value *First =
+      tableEntry(B, Table, Addr, Fast ? FastSlotBits : StrictBucketBits);
   Value *Busy = nullptr;
   for (unsigned I = 0, E = Fast ? 1 : StrictSlotsPerBucket; I != E; ++I) {
     Value *Slot =

@@ -196,7 +196,7 @@ const MapRead *MapGuardInstrumenter::classifyReadCallee(const Function *Callee) 
 /// A read needs no end: one check before the call, on `this`.
 void MapGuardInstrumenter::checkRead(const ReadSite &Site) {
   CallBase &CB = *Site.Call;
-  unsigned ThisArg = CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+  unsigned ThisArg = containerArgument(CB);
   if (CB.arg_size() <= ThisArg ||
       !CB.getArgOperand(ThisArg)->getType()->isPointerTy())
     return; // Not a member call's shape; a read is never worth a warning.
@@ -374,9 +374,7 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   CallBase &CB = *Site.Call;
   const MapOperation &Op = *Site.Op;
 
-  // The container is `this`: the first argument, or the second after an
-  // sret result pointer.
-  unsigned ThisArg = CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+  unsigned ThisArg = containerArgument(CB);
   unsigned NumMaps = Op.AlsoWritesFirstArgument ? 2 : 1;
   if (CB.arg_size() < ThisArg + NumMaps)
     return leaveUnguarded(CB, Op, "the call has too few arguments for a map");
@@ -487,7 +485,7 @@ bool MapGuardInstrumenter::run() {
         const MapRead *R = classifyReadCallee(Callee);
         if (!R || OptOut || Scope->whyExcluded(*CB))
           continue;
-        unsigned ThisArg = CB->paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
+        unsigned ThisArg = containerArgument(*CB);
         if (CB->arg_size() > ThisArg && ClElide &&
             !Escapes.whyShared(CB->getArgOperand(ThisArg)))
           continue;

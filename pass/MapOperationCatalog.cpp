@@ -12,6 +12,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Demangle/Demangle.h"
+#include "llvm/IR/InstrTypes.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -202,6 +203,10 @@ std::string prettifyFunctionName(StringRef Demangled) {
     }
   }
   return S;
+}
+
+unsigned containerArgument(const CallBase &CB) {
+  return CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
 }
 
 std::optional<MapRead> classifyMapRead(StringRef MangledName) {

@@ -18,7 +18,16 @@
 #include <optional>
 #include <string>
 
+namespace llvm {
+class CallBase;
+} // namespace llvm
+
 namespace mapguard {
+
+/// Where the container (`this`) is among a member call's arguments: the
+/// first, or the second after an sret result pointer (extract() returns its
+/// node handle that way).
+unsigned containerArgument(const llvm::CallBase &CB);
 
 /// One recognised write operation, as the instrumentation needs it.
 struct MapOperation {
