@@ -193,7 +193,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
 }
 
 void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
-                          Constant *Site, const DebugLoc &DL) {
+                          Value *Site, const DebugLoc &DL) {
   IRBuilder<> B(Where->getParent(), Where);
   B.SetCurrentDebugLocation(DL);
   if (!W.Key) {

@@ -36,7 +36,7 @@ public:
                       llvm::Constant *Site, const llvm::DebugLoc &DL);
   /// Ends W at Where.
   void emitEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
-               llvm::Constant *Site, const llvm::DebugLoc &DL);
+               llvm::Value *Site, const llvm::DebugLoc &DL);
 
   /// Checks, right before Before, that no other thread is writing Map: a
   /// lookup, or (Iteration) the start of an iteration. Inline: the map's

@@ -36,6 +36,7 @@
 #include "EscapeAnalysis.h"
 #include "HookEmitter.h"
 #include "LLVMCompat.h"
+#include "LoopWindows.h"
 #include "MapOperationCatalog.h"
 #include "ScopeLists.h"
 #include "SiteReport.h"
@@ -53,6 +54,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -82,6 +84,8 @@ STATISTIC(NumSitesUnsupported,
           "Map write call sites left unguarded: unsupported IR shape");
 STATISTIC(NumSitesElided,
           "Map write call sites left unguarded: the map is thread-local");
+STATISTIC(NumLoopWindows,
+          "Loops whose writes to one map share one guarded window per run");
 STATISTIC(NumSitesIgnored,
           "Map write call sites left unguarded: excluded by a scope list");
 
@@ -101,6 +105,12 @@ cl::opt<bool> ClElide(
     "mapguard-elide",
     cl::desc("Leave unguarded the writes to local maps whose address never "
              "escapes (no other thread can reach them)"),
+    cl::Hidden, cl::init(true));
+
+cl::opt<bool> ClLoopWindows(
+    "mapguard-loop-windows",
+    cl::desc("Guard a loop's writes to one map, with nothing between them "
+             "that could synchronise, as one window per run of the loop"),
     cl::Hidden, cl::init(true));
 
 cl::opt<std::string> ClIgnorelist(
@@ -164,6 +174,13 @@ private:
   Constant *getString(StringRef S);
   void insertEndHooks(BasicBlock::iterator Where, ArrayRef<OpenWrite> Writes,
                       Constant *Site, const DebugLoc &DL);
+  void guardLoopWindows(MutableArrayRef<WriteSite> Sites,
+                        MutableArrayRef<ReadSite> Reads,
+                        MutableArrayRef<SiteRecord> Records,
+                        SmallVectorImpl<bool> &Windowed);
+  void emitLoopWindow(const LoopWindow &W, ArrayRef<const WriteSite *> Writes,
+                      DenseMap<CallBase *, CallBase *> &Replaced);
+  void ensurePersonality(Function &F);
 
   Module &M;
   LLVMContext &Ctx;
@@ -407,12 +424,7 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
     // The call may throw out of this function: give it a cleanup landing
     // pad that ends the write and resumes unwinding.
     Function &F = *CI->getFunction();
-    if (!F.hasPersonalityFn()) {
-      FunctionCallee Personality = M.getOrInsertFunction(
-          "__gxx_personality_v0",
-          FunctionType::get(Type::getInt32Ty(Ctx), /*isVarArg=*/true));
-      F.setPersonalityFn(cast<Constant>(Personality.getCallee()));
-    }
+    ensurePersonality(F);
     BasicBlock *Cleanup =
         BasicBlock::Create(Ctx, "mapguard.cleanup", &F);
     IRBuilder<> B(Cleanup);
@@ -453,6 +465,163 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   insertEndHooks(Unwind->getFirstInsertionPt(), Writes, Desc, DL);
   ++NumWriteSitesWrapped;
   return true;
+}
+
+void MapGuardInstrumenter::ensurePersonality(Function &F) {
+  if (F.hasPersonalityFn())
+    return;
+  FunctionCallee Personality = M.getOrInsertFunction(
+      "__gxx_personality_v0",
+      FunctionType::get(Type::getInt32Ty(Ctx), /*isVarArg=*/true));
+  F.setPersonalityFn(cast<Constant>(Personality.getCallee()));
+}
+
+/// Finds the loops whose guarded writes can share one window per run
+/// (LoopWindows.h) and emits those windows. Sets Windowed[I] for each site
+/// now guarded that way; Reads whose calls were replaced are updated.
+void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
+                                            MutableArrayRef<ReadSite> Reads,
+                                            MutableArrayRef<SiteRecord> Records,
+                                            SmallVectorImpl<bool> &Windowed) {
+  DenseMap<const CallBase *, size_t> GuardedIndex;
+  SmallVector<Function *, 8> Functions;
+  for (size_t I = 0; I != Sites.size(); ++I) {
+    if (Sites[I].Decision != SiteDecision::Guarded)
+      continue;
+    GuardedIndex[Sites[I].Call] = I;
+    Function *F = Sites[I].Call->getFunction();
+    if (Functions.empty() || Functions.back() != F)
+      Functions.push_back(F); // sites are collected function by function
+  }
+  auto IsContainerCode = [&](const Function &F) {
+    return classifyCallee(&F) || classifyReadCallee(&F) ||
+           isContainerImplementation(F.getName());
+  };
+  SyncAnalysis Sync(IsContainerCode);
+  auto Classify = [&](const CallBase &CB) {
+    if (GuardedIndex.count(&CB))
+      return LoopCall::GuardedWrite;
+    const Function *Callee = CB.getCalledFunction();
+    return Callee && IsContainerCode(*Callee) ? LoopCall::MapOperation
+                                              : LoopCall::Other;
+  };
+  auto WrittenMap = [&](const CallBase &CB) -> Value * {
+    const WriteSite &Site = Sites[GuardedIndex.lookup(&CB)];
+    unsigned ThisArg = containerArgument(CB);
+    if (Site.Op->AlsoWritesFirstArgument || CB.arg_size() <= ThisArg ||
+        !CB.getArgOperand(ThisArg)->getType()->isPointerTy())
+      return nullptr;
+    return CB.getArgOperand(ThisArg);
+  };
+  auto CanGuard = [&](CallBase &CB) { return canGuardUnwinding(CB); };
+
+  DenseMap<CallBase *, CallBase *> Replaced;
+  for (Function *F : Functions) {
+    for (const LoopWindow &W :
+         planLoopWindows(*F, Sync, Classify, WrittenMap, CanGuard)) {
+      SmallVector<const WriteSite *, 4> Writes;
+      for (CallBase *CB : W.Writes) {
+        size_t I = GuardedIndex.lookup(CB);
+        Writes.push_back(&Sites[I]);
+        Windowed[I] = true;
+        Records[I].Reason += "; one check for each run of the loop";
+        if (W.Line)
+          Records[I].Reason += " at line " + std::to_string(W.Line);
+      }
+      if (!Hooks)
+        Hooks.emplace(M, ClMode == GuardMode::Fast);
+      emitLoopWindow(W, Writes, Replaced);
+      ++NumLoopWindows;
+    }
+  }
+  for (ReadSite &R : Reads)
+    if (CallBase *New = Replaced.lookup(R.Call))
+      R.Call = New;
+}
+
+/// One window for a loop's writes to one map: a flag in the function's frame
+/// (promoted to a register by SROA) says whether it is open. Each write
+/// opens it unless it is open; every block the loop exits to, landing pads
+/// included, closes it if it is open (elsewhere the flag is false); calls in
+/// the loop that may throw out of the function get a cleanup that closes it.
+void MapGuardInstrumenter::emitLoopWindow(
+    const LoopWindow &W, ArrayRef<const WriteSite *> Writes,
+    DenseMap<CallBase *, CallBase *> &Replaced) {
+  Function &F = *W.Writes.front()->getFunction();
+  const DebugLoc &DL = W.Writes.front()->getDebugLoc();
+  Type *I1 = Type::getInt1Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
+  BasicBlock &Entry = F.getEntryBlock();
+  IRBuilder<> EB(&Entry, Entry.getFirstInsertionPt());
+  AllocaInst *IsOpen = EB.CreateAlloca(I1, nullptr, "mapguard.loop.open");
+  AllocaInst *MapSlot = EB.CreateAlloca(PtrTy, nullptr, "mapguard.loop.map");
+  AllocaInst *TokenSlot =
+      EB.CreateAlloca(IntPtrTy, nullptr, "mapguard.loop.token");
+  AllocaInst *SiteSlot = EB.CreateAlloca(PtrTy, nullptr, "mapguard.loop.site");
+  AllocaInst *KeySlot = nullptr;
+  EB.CreateStore(EB.getFalse(), IsOpen);
+  MDBuilder MDB(Ctx);
+
+  for (const WriteSite *Site : Writes) {
+    CallBase &CB = *Site->Call;
+    IRBuilder<> B(&CB);
+    B.SetCurrentDebugLocation(CB.getDebugLoc());
+    Value *Closed = B.CreateNot(B.CreateLoad(I1, IsOpen));
+    Instruction *Then = SplitBlockAndInsertIfThen(
+        Closed, &CB, false, MDB.createUnlikelyBranchWeights());
+    Then->getParent()->setName("mapguard.loop.begin");
+    Constant *Desc = createSiteDescriptor(CB, *Site->Op);
+    Value *Map = CB.getArgOperand(containerArgument(CB));
+    OpenWrite Open = Hooks->emitBegin(Then, Map, Desc, CB.getDebugLoc());
+    IRBuilder<> T(Then);
+    T.CreateStore(Map, MapSlot);
+    T.CreateStore(Open.Token, TokenSlot);
+    if (Open.Key) {
+      if (!KeySlot)
+        KeySlot = EB.CreateAlloca(I64, nullptr, "mapguard.loop.key");
+      T.CreateStore(Open.Key, KeySlot);
+    }
+    T.CreateStore(Desc, SiteSlot);
+    T.CreateStore(T.getTrue(), IsOpen);
+  }
+
+  auto Close = [&](Instruction *Before) {
+    IRBuilder<> B(Before);
+    B.SetCurrentDebugLocation(DL);
+    Instruction *Then =
+        SplitBlockAndInsertIfThen(B.CreateLoad(I1, IsOpen), Before, false);
+    Then->getParent()->setName("mapguard.loop.end");
+    B.SetInsertPoint(Then);
+    OpenWrite Open = {B.CreateLoad(PtrTy, MapSlot),
+                      B.CreateLoad(IntPtrTy, TokenSlot),
+                      KeySlot ? B.CreateLoad(I64, KeySlot) : nullptr};
+    Value *Site = B.CreateLoad(PtrTy, SiteSlot);
+    Hooks->emitEnd(Then->getIterator(), Open, Site, DL);
+    B.SetInsertPoint(Then);
+    B.CreateStore(B.getFalse(), IsOpen);
+  };
+  for (BasicBlock *Exit : W.Exits)
+    Close(&*Exit->getFirstInsertionPt());
+
+  if (W.MayThrow.empty())
+    return;
+  ensurePersonality(F);
+  BasicBlock *Cleanup = BasicBlock::Create(Ctx, "mapguard.loop.cleanup", &F);
+  IRBuilder<> B(Cleanup);
+  B.SetCurrentDebugLocation(DL);
+  LandingPadInst *LP = B.CreateLandingPad(
+      StructType::get(PtrTy, Type::getInt32Ty(Ctx)), 0, "mapguard.lpad");
+  LP->setCleanup(true);
+  Close(B.CreateResume(LP));
+  for (CallBase *CB : W.MayThrow) {
+    auto *CI = cast<CallInst>(CB);
+    std::string Name = CI->getName().str();
+    CI->setName("");
+    BasicBlock *Cont = changeToInvokeAndSplitBasicBlock(CI, Cleanup);
+    auto *II = cast<InvokeInst>(Cont->getSinglePredecessor()->getTerminator());
+    II->setName(Name);
+    Replaced[CB] = II;
+    ++NumCallsMadeInvokes;
+  }
 }
 
 bool MapGuardInstrumenter::run() {
@@ -507,10 +676,17 @@ bool MapGuardInstrumenter::run() {
 
   M.addModuleFlag(Module::Max, InstrumentedFlag, 1);
   bool Changed = false;
+  // Recorded before the instrumentation may replace the calls.
+  SmallVector<SiteRecord, 32> Records;
+  for (const WriteSite &Site : Sites)
+    Records.emplace_back(*Site.Call, *Site.Op, Site.Decision, Site.Reason);
+  SmallVector<bool, 32> Windowed(Sites.size(), false);
+  if (ClLoopWindows)
+    guardLoopWindows(Sites, Reads, Records, Windowed);
   SiteReport Report;
-  for (const WriteSite &Site : Sites) {
-    // Recorded before instrumentCallSite may replace the call.
-    SiteRecord Record(*Site.Call, *Site.Op, Site.Decision, Site.Reason);
+  for (size_t I = 0; I != Sites.size(); ++I) {
+    const WriteSite &Site = Sites[I];
+    SiteRecord &Record = Records[I];
     if (Site.Decision == SiteDecision::Elided)
       ++NumSitesElided;
     else if (Site.Decision == SiteDecision::Ignored)
@@ -518,7 +694,10 @@ bool MapGuardInstrumenter::run() {
     if (Site.Decision == SiteDecision::Guarded) {
       if (!Hooks)
         Hooks.emplace(M, ClMode == GuardMode::Fast);
-      if (instrumentCallSite(Site)) {
+      if (Windowed[I]) {
+        ++NumWriteSitesWrapped;
+        Changed = true;
+      } else if (instrumentCallSite(Site)) {
         Changed = true;
       } else {
         Record.Decision = SiteDecision::Unsupported;

@@ -210,13 +210,23 @@ static bool TakeHoldToken(uint64_t Now, uint64_t HoldNs) {
   }
 }
 
+// Handoffs this thread lets go by before it next asks for a hold.
+static __thread uint32_t t_handoffs_to_skip
+    __attribute__((tls_model("initial-exec")));
+
 __attribute__((noinline, cold)) static void HoldAfterHandoff() {
   int HoldUs = g_options.handoff_hold_us;
   if (HoldUs <= 0)
     return;
-  uint64_t HoldNs = uint64_t(HoldUs) * 1000;
-  if (!TakeHoldToken(NowNanoseconds(), HoldNs))
+  if (t_handoffs_to_skip) {
+    --t_handoffs_to_skip;
     return;
+  }
+  uint64_t HoldNs = uint64_t(HoldUs) * 1000;
+  if (!TakeHoldToken(NowNanoseconds(), HoldNs)) {
+    t_handoffs_to_skip = kHandoffsBetweenHoldAsks;
+    return;
+  }
   g_handoff_holds.fetch_add(1, std::memory_order_relaxed);
   timespec T = {time_t(HoldNs / 1000000000), long(HoldNs % 1000000000)};
   while (nanosleep(&T, &T) != 0 && errno == EINTR) {
@@ -277,6 +287,7 @@ uint64_t __mapguard::HandoffHoldCount() {
 }
 
 void __mapguard::ResetHandoffHistory() {
+  t_handoffs_to_skip = 0;
   for (std::atomic<uint64_t> &Last : g_last_writer)
     Last.store(0, std::memory_order_relaxed);
   for (Slot &S : g_fast_table)

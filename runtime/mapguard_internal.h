@@ -54,6 +54,10 @@ constexpr unsigned kLastWriterBits = 12; // 4096 words, 32 KiB
 // kHoldCostFactor hold lengths (so at most 1/kHoldCostFactor of the time).
 constexpr unsigned kHoldBurst = 16;
 constexpr unsigned kHoldCostFactor = 50;
+// After the bucket refuses a hold, a thread lets this many handoffs go by
+// before it asks again: asking reads the clock (about 30 ns here), and a map
+// shared under a mutex changes writer at nearly every write.
+constexpr unsigned kHandoffsBetweenHoldAsks = 64;
 // A writer that finds its strict bucket full yields and retries this many
 // times before it gives up and leaves the write untracked.
 constexpr unsigned kMaxClaimRetries = 64;

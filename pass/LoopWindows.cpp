@@ -1,0 +1,236 @@
+//===- LoopWindows.cpp - One guarded window for a loop's writes to one map ===//
+//
+// See LoopWindows.h for why one window per run of the loop is sound. This
+// file decides which loops qualify; MapGuard.cpp emits the window.
+//
+//===----------------------------------------------------------------------===//
+#include "LoopWindows.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+
+using namespace llvm;
+
+namespace mapguard {
+
+/// How deep SyncAnalysis follows calls before it gives up ("could").
+constexpr unsigned MaxCallDepth = 8;
+
+bool SyncAnalysis::isSyncFree(const Function &F, unsigned Depth) {
+  if (F.hasFnAttribute(Attribute::NoSync))
+    return true; // most intrinsics, and what LLVM has inferred
+  if (IsContainerCode(F))
+    return true; // part of a container operation: trusted, as the write is
+  if (F.isDeclaration() || F.isInterposable() || Depth > MaxCallDepth)
+    return false;
+  auto [It, Inserted] = SyncFree.try_emplace(&F, false);
+  if (!Inserted)
+    return It->second; // judged, or being judged (recursion: "could")
+  for (const Instruction &I : instructions(F))
+    if (maySynchronize(I, Depth + 1))
+      return false;
+  SyncFree[&F] = true;
+  return true;
+}
+
+bool SyncAnalysis::maySynchronize(const Instruction &I, unsigned Depth) {
+  if (isa<FenceInst>(I) || isa<AtomicRMWInst>(I) || isa<AtomicCmpXchgInst>(I))
+    return true;
+  if (auto *L = dyn_cast<LoadInst>(&I))
+    return !L->isUnordered();
+  if (auto *S = dyn_cast<StoreInst>(&I))
+    return !S->isUnordered();
+  if (auto *MI = dyn_cast<MemIntrinsic>(&I))
+    return MI->isVolatile();
+  const auto *CB = dyn_cast<CallBase>(&I);
+  if (!CB)
+    return false;
+  if (const auto *Asm = dyn_cast<InlineAsm>(CB->getCalledOperand()))
+    // asm volatile("" ::: "memory"): a compiler barrier, no instruction.
+    return !StringRef(Asm->getAsmString()).trim().empty();
+  const Function *Callee = CB->getCalledFunction();
+  return !Callee || !isSyncFree(*Callee, Depth);
+}
+
+//===----------------------------------------------------------------------===//
+// Which map: the same one on every iteration
+//===----------------------------------------------------------------------===//
+
+using BlockSet = SmallPtrSetImpl<const BasicBlock *>;
+
+/// An alloca that the loop only loads: every iteration loads the value
+/// stored before the loop (before SROA, `this` and reference parameters live
+/// in such slots).
+static bool isStableSlot(const AllocaInst &A, const BlockSet &Loop) {
+  for (const User *U : A.users()) {
+    if (const auto *L = dyn_cast<LoadInst>(U)) {
+      if (L->getPointerOperand() == &A && L->isSimple())
+        continue;
+      return false;
+    }
+    if (const auto *S = dyn_cast<StoreInst>(U)) {
+      if (S->getPointerOperand() == &A && S->getValueOperand() != &A &&
+          S->isSimple() && !Loop.contains(S->getParent()))
+        continue;
+      return false;
+    }
+    if (const auto *II = dyn_cast<IntrinsicInst>(U))
+      if (II->isLifetimeStartOrEnd() || isa<DbgInfoIntrinsic>(II))
+        continue;
+    return false;
+  }
+  return true;
+}
+
+/// Whether \p V is the same pointer on every iteration of the loop.
+static bool isInvariant(const Value *V, const BlockSet &Loop) {
+  const auto *I = dyn_cast<Instruction>(V);
+  if (!I || !Loop.contains(I->getParent()))
+    return true;
+  if (const auto *L = dyn_cast<LoadInst>(I)) {
+    const auto *Slot = dyn_cast<AllocaInst>(L->getPointerOperand());
+    return L->isSimple() && Slot && !Loop.contains(Slot->getParent()) &&
+           isStableSlot(*Slot, Loop);
+  }
+  if (const auto *GEP = dyn_cast<GetElementPtrInst>(I))
+    return GEP->hasAllConstantIndices() &&
+           isInvariant(GEP->getPointerOperand(), Loop);
+  if (isa<BitCastInst>(I) || isa<AddrSpaceCastInst>(I))
+    return isInvariant(I->getOperand(0), Loop);
+  return false;
+}
+
+/// Whether two loop-invariant pointers compute the same address.
+static bool isSameMap(const Value *A, const Value *B) {
+  if (A == B)
+    return true;
+  const auto *IA = dyn_cast<Instruction>(A);
+  const auto *IB = dyn_cast<Instruction>(B);
+  if (!IA || !IB || IA->getOpcode() != IB->getOpcode() ||
+      IA->getType() != IB->getType())
+    return false;
+  if (isa<LoadInst>(IA))
+    return IA->getOperand(0) == IB->getOperand(0); // one stable slot
+  if (const auto *GA = dyn_cast<GetElementPtrInst>(IA)) {
+    const auto *GB = cast<GetElementPtrInst>(IB);
+    if (GA->getSourceElementType() != GB->getSourceElementType() ||
+        GA->getNumOperands() != GB->getNumOperands())
+      return false;
+    for (unsigned Op = 1; Op != GA->getNumOperands(); ++Op)
+      if (GA->getOperand(Op) != GB->getOperand(Op)) // uniqued constants
+        return false;
+    return isSameMap(GA->getPointerOperand(), GB->getPointerOperand());
+  }
+  if (isa<CastInst>(IA))
+    return isSameMap(IA->getOperand(0), IB->getOperand(0));
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Planner {
+  Function &F;
+  SyncAnalysis &Sync;
+  function_ref<LoopCall(const CallBase &)> Classify;
+  function_ref<Value *(const CallBase &)> WrittenMap;
+  function_ref<bool(CallBase &)> CanGuardUnwinding;
+  SmallVector<LoopWindow, 2> Windows;
+
+  bool mayThrow(const CallBase &CB) const {
+    return !CB.doesNotThrow() && !F.doesNotThrow();
+  }
+
+  void visit(Loop &L) {
+    if (std::optional<LoopWindow> W = plan(L)) {
+      Windows.push_back(std::move(*W));
+      return;
+    }
+    for (Loop *Inner : L.getSubLoops())
+      visit(*Inner);
+  }
+
+  std::optional<LoopWindow> plan(Loop &L) {
+    const BlockSet &Blocks = L.getBlocksSet();
+    LoopWindow W;
+    Value *Map = nullptr;
+    for (BasicBlock *BB : L.blocks()) {
+      if (BB->isEHPad())
+        return std::nullopt; // an exception caught inside the loop
+      for (Instruction &I : *BB) {
+        auto *CB = dyn_cast<CallBase>(&I);
+        if (!CB) {
+          if (Sync.maySynchronize(I))
+            return std::nullopt;
+          continue;
+        }
+        if (isa<CallBrInst>(CB))
+          return std::nullopt;
+        LoopCall Kind = Classify(*CB);
+        if (Kind == LoopCall::Other) {
+          // Anything else: no exception, no synchronisation.
+          if (isa<InvokeInst>(CB) || mayThrow(*CB) || Sync.maySynchronize(*CB))
+            return std::nullopt;
+          continue;
+        }
+        if (auto *II = dyn_cast<InvokeInst>(CB)) {
+          if (Blocks.contains(II->getUnwindDest()) ||
+              !II->getUnwindDest()->isLandingPad())
+            return std::nullopt;
+        } else if (mayThrow(*CB)) {
+          if (!CanGuardUnwinding(*CB))
+            return std::nullopt;
+          W.MayThrow.push_back(CB);
+        }
+        if (Kind == LoopCall::MapOperation)
+          continue;
+        Value *Written = WrittenMap(*CB);
+        if (!Written || !isInvariant(Written, Blocks) || !CanGuardUnwinding(*CB))
+          return std::nullopt;
+        if (Map && !isSameMap(Map, Written))
+          return std::nullopt; // two maps: each write keeps its own window
+        Map = Written;
+        W.Writes.push_back(CB);
+      }
+    }
+    if (W.Writes.empty())
+      return std::nullopt;
+    SmallVector<BasicBlock *, 4> Exits;
+    L.getUniqueExitBlocks(Exits);
+    for (BasicBlock *Exit : Exits) {
+      if (Exit->isEHPad() && !Exit->isLandingPad())
+        return std::nullopt; // funclet EH: no place for a hook
+      for (BasicBlock *Pred : predecessors(Exit))
+        if (Blocks.contains(Pred) && isa<IndirectBrInst>(Pred->getTerminator()))
+          return std::nullopt;
+    }
+    W.Exits.assign(Exits.begin(), Exits.end());
+    if (DebugLoc Loc = L.getStartLoc())
+      W.Line = Loc.getLine();
+    return W;
+  }
+};
+} // namespace
+
+SmallVector<LoopWindow, 2>
+planLoopWindows(Function &F, SyncAnalysis &Sync,
+                function_ref<LoopCall(const CallBase &)> Classify,
+                function_ref<Value *(const CallBase &)> WrittenMap,
+                function_ref<bool(CallBase &)> CanGuardUnwinding) {
+  DominatorTree DT(F);
+  LoopInfo LI(DT);
+  Planner P{F, Sync, Classify, WrittenMap, CanGuardUnwinding, {}};
+  for (Loop *L : LI)
+    P.visit(*L);
+  return std::move(P.Windows);
+}
+
+} // namespace mapguard

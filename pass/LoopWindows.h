@@ -1,0 +1,99 @@
+//===- LoopWindows.h - One guarded window for a loop's writes to one map --===//
+//
+// A loop such as
+//
+//     for (uint32_t K : Keys)
+//       Counts[K] += 1;
+//
+// writes one map many times with nothing in between that could synchronise
+// with another thread. Another thread's write to Counts at any moment after
+// the loop's first write and before the loop ends races with one of the
+// loop's writes: with no release or acquire between them, nothing can order
+// it after one of them and before the next. So the loop needs one guarded
+// window, not one per write: it opens at the loop's first write (a run of the
+// loop that writes nothing opens none) and closes on every way out of the
+// loop, exceptions included. Correctly synchronised code is still never
+// reported, every overlap a per-write window would see is still seen, and a
+// write that lands between two of the loop's calls is caught too.
+//
+// "Nothing that could synchronise" is decided on the IR before inlining:
+// every instruction of the loop is a map operation call (trusted: what a
+// container does inside is part of the write), a call to a function whose
+// body, followed through its calls, holds no atomic access, fence, volatile
+// access, inline assembly (beyond the empty compiler barriers that benchmark
+// libraries use) or call to an unknown function, or ordinary code. Calls
+// outside the containers must not throw.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MAPGUARD_LOOPWINDOWS_H
+#define MAPGUARD_LOOPWINDOWS_H
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace llvm {
+class BasicBlock;
+class CallBase;
+class Function;
+class Instruction;
+class Value;
+} // namespace llvm
+
+namespace mapguard {
+
+/// What a call in a loop is, as far as windows care.
+enum class LoopCall {
+  Other,        ///< judged by its callee's body
+  MapOperation, ///< a container operation that is not a guarded write
+  GuardedWrite, ///< a write to be guarded (its map is writtenMap())
+};
+
+/// Whether code could synchronise with another thread. Functions are judged
+/// once, by their bodies; a recursion or a chain of calls deeper than a few
+/// levels counts as "could".
+class SyncAnalysis {
+public:
+  explicit SyncAnalysis(
+      llvm::function_ref<bool(const llvm::Function &)> IsContainerCode)
+      : IsContainerCode(IsContainerCode) {}
+
+  /// Whether \p I could synchronise (a call: whether its callee could).
+  bool maySynchronize(const llvm::Instruction &I, unsigned Depth = 0);
+
+private:
+  bool isSyncFree(const llvm::Function &F, unsigned Depth);
+
+  llvm::function_ref<bool(const llvm::Function &)> IsContainerCode;
+  llvm::DenseMap<const llvm::Function *, bool> SyncFree;
+};
+
+/// One loop whose guarded writes all go to one map: what the pass needs to
+/// open its window at each write and close it on every way out.
+struct LoopWindow {
+  llvm::SmallVector<llvm::CallBase *, 4> Writes;
+  /// Calls in the loop that may throw out of the function: map operations
+  /// (the windows' writes among them), turned into invokes whose cleanup
+  /// closes the window.
+  llvm::SmallVector<llvm::CallBase *, 4> MayThrow;
+  /// Blocks outside the loop entered from it, landing pads included; the
+  /// window is closed at the top of each.
+  llvm::SmallVector<llvm::BasicBlock *, 4> Exits;
+  /// Line of the loop's header, for remarks (0 = unknown).
+  unsigned Line = 0;
+};
+
+/// The loops of \p F that can share one window per run. Outer loops first: a
+/// loop taken is not split into its inner loops.
+///   Classify: what a call is.
+///   WrittenMap: the one map a GuardedWrite writes, or null (two maps).
+///   CanGuardUnwinding: whether a write's unwind path can carry a hook.
+llvm::SmallVector<LoopWindow, 2> planLoopWindows(
+    llvm::Function &F, SyncAnalysis &Sync,
+    llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
+    llvm::function_ref<llvm::Value *(const llvm::CallBase &)> WrittenMap,
+    llvm::function_ref<bool(llvm::CallBase &)> CanGuardUnwinding);
+
+} // namespace mapguard
+
+#endif // MAPGUARD_LOOPWINDOWS_H
