@@ -39,13 +39,25 @@ bool SyncAnalysis::isSyncFree(const Function &F, unsigned Depth) {
   return true;
 }
 
+/// Stronger than relaxed: an access that can take part in happens-before.
+/// (Relaxed atomics order nothing without a fence, and fences count.)
+static bool ordersOthers(AtomicOrdering O) {
+  return isStrongerThan(O, AtomicOrdering::Monotonic);
+}
+
 bool SyncAnalysis::maySynchronize(const Instruction &I, unsigned Depth) {
-  if (isa<FenceInst>(I) || isa<AtomicRMWInst>(I) || isa<AtomicCmpXchgInst>(I))
+  if (isa<FenceInst>(I))
     return true;
+  // Volatile accesses count too: older code uses them as hand-made flags.
   if (auto *L = dyn_cast<LoadInst>(&I))
-    return !L->isUnordered();
+    return L->isVolatile() || ordersOthers(L->getOrdering());
   if (auto *S = dyn_cast<StoreInst>(&I))
-    return !S->isUnordered();
+    return S->isVolatile() || ordersOthers(S->getOrdering());
+  if (auto *RMW = dyn_cast<AtomicRMWInst>(&I))
+    return RMW->isVolatile() || ordersOthers(RMW->getOrdering());
+  if (auto *CX = dyn_cast<AtomicCmpXchgInst>(&I))
+    return CX->isVolatile() || ordersOthers(CX->getSuccessOrdering()) ||
+           ordersOthers(CX->getFailureOrdering());
   if (auto *MI = dyn_cast<MemIntrinsic>(&I))
     return MI->isVolatile();
   const auto *CB = dyn_cast<CallBase>(&I);

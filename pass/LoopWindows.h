@@ -19,10 +19,14 @@
 // "Nothing that could synchronise" is decided on the IR before inlining:
 // every instruction of the loop is a map operation call (trusted: what a
 // container does inside is part of the write), a call to a function whose
-// body, followed through its calls, holds no atomic access, fence, volatile
-// access, inline assembly (beyond the empty compiler barriers that benchmark
-// libraries use) or call to an unknown function, or ordinary code. Calls
-// outside the containers must not throw.
+// body, followed through its calls, holds no fence, no atomic access
+// stronger than relaxed (relaxed ones order nothing without a fence), no
+// volatile access, no inline assembly (beyond the empty compiler barriers
+// that benchmark libraries use) and no call to an unknown function, or
+// ordinary code. Calls outside the containers must not throw. What a
+// container calls back (hash, comparator, allocator, element constructors)
+// is taken to be part of the write: a callback that hands the map to another
+// thread twice within one call is out of reach.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MAPGUARD_LOOPWINDOWS_H
