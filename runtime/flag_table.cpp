@@ -189,8 +189,6 @@ ReportSlotConflict(uintptr_t Addr, const Site *MySite, Slot &OtherSlot,
 // every lock handoff), so holds are rate limited by a token bucket: a burst
 // of kHoldBurst, then at most one per kHoldCostFactor hold lengths.
 
-// The key of each map's last writer, by hash; written only when it changes.
-static std::atomic<uint64_t> g_last_writer[1u << kLastWriterBits];
 // The token bucket, as the virtual time up to which holds are paid for.
 static std::atomic<uint64_t> g_hold_budget_ns;
 static std::atomic<uint64_t> g_handoff_holds;
@@ -245,15 +243,15 @@ static inline void HoldIfFirstWriteOfThread() {
   HoldAfterHandoff();
 }
 
-// Called with the map's flag held. Same thread as last time: one load.
-static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey) {
-  std::atomic<uint64_t> &Last =
-      g_last_writer[HashAddress(Addr, kLastWriterBits)];
-  uint64_t Prev = Last.load(std::memory_order_relaxed);
-  if (LIKELY(Prev == MyKey))
+// Called with the map's flag held. Previous: what the claimed slot held, the
+// tombstone of the map's last write if the table still remembers it. Same
+// thread as last time: one compare.
+static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey,
+                              uint64_t Previous) {
+  if (LIKELY(Previous == (MyKey | kTombBit)))
     return;
-  Last.store(MyKey, std::memory_order_relaxed);
-  if (KeyAddress(Prev) == Addr) { // this map, last written by another thread
+  if (Previous && KeyAddress(Previous) == Addr) {
+    // This map, last written by another thread.
     t_wrote_before = true;
     HoldAfterHandoff();
   } else {
@@ -288,8 +286,10 @@ uint64_t __mapguard::HandoffHoldCount() {
 
 void __mapguard::ResetHandoffHistory() {
   t_handoffs_to_skip = 0;
-  for (std::atomic<uint64_t> &Last : g_last_writer)
-    Last.store(0, std::memory_order_relaxed);
+  for (Bucket &B : g_strict_table)
+    for (Slot &S : B.slots)
+      if (S.key.load(std::memory_order_relaxed) & kTombBit)
+        S.key.store(0, std::memory_order_relaxed);
   for (Slot &S : g_fast_table)
     if (S.key.load(std::memory_order_relaxed) & kTombBit)
       S.key.store(0, std::memory_order_relaxed);
@@ -300,42 +300,104 @@ void __mapguard::ResetHandoffHistory() {
 // Strict mode
 //===----------------------------------------------------------------------===//
 //
-// Complete: of two writers of one map whose calls overlap, whoever claims
-// second either sees the first's key when it rescans after its claim, or the
-// first has already released its slot; then the first's end hook scanned the
-// bucket before releasing and saw the second's claim, unless the first's
-// call had returned before the second claimed (no overlap). Every claim and
-// scan is seq_cst, which is what makes "one of the two sees the other" hold.
+// A slot holds 0 (never used), the key of a write in progress, or a
+// tombstone: the key of the last write to end there with kTombBit set. A
+// tombstone is free for anyone and doubles as the map's last writer, which
+// tells a handoff from a thread writing its own map again without touching
+// a second cache line. A writer claims a free slot with a CAS, preferring
+// its map's own tombstone (so a map keeps one), then an empty slot, then
+// another map's tombstone.
 //
-// Free of false positives: a key is present only while its owner is between
-// begin and end (every begin is matched by an end on every path), two maps
-// that share a bucket have different keys, and so a map born at a dead map's
-// address finds no stale key.
+// Complete: of two writers of one map whose calls overlap, whoever claims
+// second either sees the first's key when it scans the bucket after its
+// claim, or the first has already released its slot; then the first's end
+// hook scanned the bucket before releasing and saw the second's claim,
+// unless the first's call had returned before the second claimed (no
+// overlap). Every claim and scan is seq_cst, which is what makes "one of the
+// two sees the other" hold.
+//
+// Free of false positives: a key without kTombBit is present only while its
+// owner is between begin and end (every begin is matched by an end on every
+// path), two maps that share a bucket have different keys, and so a map born
+// at a dead map's address finds no stale key.
+//
+// Under contention (a map shared under a mutex changes writer at nearly
+// every write) the bucket's line comes from another core: the begin hook
+// asks for it in exclusive state at once, so the scan and the CAS that
+// follow cost one transfer, not two.
 
 static inline Bucket &StrictBucket(uintptr_t Addr) {
   return g_strict_table[StrictBucketIndex(Addr)];
 }
 
-static inline Slot *TryClaim(Bucket &B, uint64_t MyKey, const Site *S) {
-  for (Slot &Candidate : B.slots) {
-    uint64_t Expected = 0;
-    if (Candidate.key.load(std::memory_order_relaxed) == 0 &&
-        Candidate.key.compare_exchange_strong(Expected, MyKey,
-                                              std::memory_order_seq_cst)) {
+// Claims a free slot of B for MyKey; null if all four hold writes in
+// progress. *Previous receives what the slot held.
+static inline Slot *TryClaim(Bucket &B, uintptr_t Addr, uint64_t MyKey,
+                             const Site *S, uint64_t *Previous) {
+  for (;;) {
+    Slot *Best = nullptr;
+    uint64_t BestKey = 0;
+    int BestRank = 3;
+    for (Slot &Candidate : B.slots) {
+      uint64_t Key = Candidate.key.load(std::memory_order_relaxed);
+      if (IsActiveKey(Key))
+        continue;
+      int Rank = Key == 0 ? 1 : KeyAddress(Key) == Addr ? 0 : 2;
+      if (Rank < BestRank) {
+        Best = &Candidate;
+        BestKey = Key;
+        BestRank = Rank;
+      }
+    }
+    if (!Best)
+      return nullptr;
+    if (Best->key.compare_exchange_strong(BestKey, MyKey,
+                                          std::memory_order_seq_cst)) {
       // Release pairs with ReadOwnerSite's acquire: a reader that sees the
       // site also sees the key it belongs to.
-      Candidate.site.store(S, std::memory_order_release);
-      return &Candidate;
+      Best->site.store(S, std::memory_order_release);
+      *Previous = BestKey;
+      return Best;
     }
+    // Another writer took that slot first: look again.
   }
-  return nullptr;
+}
+
+// Gives back a slot claimed for a write that turned out to be nested.
+static inline void Unclaim(Slot &Mine, uint64_t Previous) {
+  Mine.site.store(nullptr, std::memory_order_relaxed);
+  Mine.key.store(Previous, std::memory_order_release);
 }
 
 uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
   if (!IsTrackable(Addr))
     return 0;
-  return uintptr_t(
-      TryClaim(StrictBucket(Addr), MakeKey(Addr, ThreadIndex()), S));
+  uint64_t Previous;
+  return uintptr_t(TryClaim(StrictBucket(Addr), Addr,
+                            MakeKey(Addr, ThreadIndex()), S, &Previous));
+}
+
+// Reports every write of Addr in progress in B by another thread, except
+// Mine and the one already reported; true if the calling thread itself
+// holds Addr in a slot other than Mine (a nested write).
+static inline bool ScanForOthers(Bucket &B, Slot *Mine, uintptr_t Addr,
+                                 uint64_t MyKey, const Site *S,
+                                 uint64_t *Reported) {
+  bool Nested = false;
+  for (Slot &Other : B.slots) {
+    if (&Other == Mine)
+      continue;
+    uint64_t Key = Other.key.load(std::memory_order_seq_cst);
+    if (LIKELY(!IsActiveKey(Key) || KeyAddress(Key) != Addr))
+      continue;
+    if (Key == MyKey) {
+      Nested = true;
+    } else if (Key != *Reported) {
+      *Reported = Key;
+      ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/false);
+    }
+  }
+  return Nested;
 }
 
 MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
@@ -344,39 +406,29 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
     return 0;
   uint64_t MyKey = MakeKey(Addr, ThreadIndex());
   Bucket &B = StrictBucket(Addr);
-  // With halt_on_error=0 a conflict is reported once here and the write goes
-  // on: remember whom we reported so the rescan does not repeat it.
+  __builtin_prefetch(&B, /*rw=*/1);
+  // With halt_on_error=0 a conflict is reported once and the write goes on:
+  // remember whom we reported so that a rescan does not repeat it.
   uint64_t Reported = 0;
   for (unsigned Retry = 0;; ++Retry) {
-    // 1. Is someone writing this map already?
-    for (Slot &Other : B.slots) {
-      uint64_t Key = Other.key.load(std::memory_order_seq_cst);
-      if (LIKELY(KeyAddress(Key) != Addr))
-        continue;
-      if (Key == MyKey)
-        return 0; // a nested write on this thread: the outer one holds it
-      if (Key != Reported) {
-        Reported = Key;
-        ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/false);
+    // 1. Claim a slot.
+    uint64_t Previous = 0;
+    if (Slot *Mine = TryClaim(B, Addr, MyKey, S, &Previous)) {
+      // 2. Is anyone else writing this map, or did someone claim it while
+      // we were claiming?
+      if (UNLIKELY(ScanForOthers(B, Mine, Addr, MyKey, S, &Reported))) {
+        Unclaim(*Mine, Previous); // the outer write on this thread holds it
+        return 0;
       }
-    }
-    // 2. Claim a slot.
-    if (Slot *Mine = TryClaim(B, MyKey, S)) {
-      // 3. Did someone claim this map while we were claiming?
-      for (Slot &Other : B.slots) {
-        if (&Other == Mine)
-          continue;
-        uint64_t Key = Other.key.load(std::memory_order_seq_cst);
-        if (UNLIKELY(KeyAddress(Key) == Addr) && Key != MyKey &&
-            Key != Reported)
-          ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/false);
-      }
-      NoteWriter(Addr, MyKey);
+      NoteWriter(Addr, MyKey, Previous);
       if (UNLIKELY(g_options.stress))
         StressDelay();
       return uintptr_t(Mine);
     }
-    // Four other writes hold this bucket. Wait for one to end, or give up.
+    // Four writes hold this bucket: report any of them that writes this map,
+    // then wait for one to end, or give up.
+    if (ScanForOthers(B, nullptr, Addr, MyKey, S, &Reported))
+      return 0;
     if (Retry == kMaxClaimRetries) {
       g_untracked_writes.fetch_add(1, std::memory_order_relaxed);
       return 0;
@@ -399,14 +451,15 @@ MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
     if (&Other == Mine)
       continue;
     uint64_t Key = Other.key.load(std::memory_order_seq_cst);
-    if (UNLIKELY(KeyAddress(Key) == Addr) && Key != MyKey)
+    if (UNLIKELY(IsActiveKey(Key) && KeyAddress(Key) == Addr) &&
+        Key != MyKey)
       ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/true);
   }
-  // Release. (The slot is someone else's only if a fork cleared the table
-  // while this write was open; then leave it alone.)
+  // Release, leaving the tombstone. (The slot is someone else's only if a
+  // fork cleared the table while this write was open; then leave it alone.)
   if (LIKELY(Mine->key.load(std::memory_order_relaxed) == MyKey)) {
     Mine->site.store(nullptr, std::memory_order_relaxed);
-    Mine->key.store(0, std::memory_order_release);
+    Mine->key.store(MyKey | kTombBit, std::memory_order_release);
   }
 }
 
@@ -446,6 +499,7 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
     return 0;
   uint64_t MyKey = MakeKey(Addr, ThreadIndex());
   Slot &Mine = g_fast_table[FastSlotIndex(Addr)];
+  __builtin_prefetch(&Mine, /*rw=*/1); // the stores below need it exclusive
   uint64_t Key = Mine.key.load(std::memory_order_relaxed);
   if (LIKELY(!IsActiveKey(Key))) {
     // The site before the key: a reader that sees the key sees the site.
@@ -548,7 +602,7 @@ size_t __mapguard::StrictTableOccupancy() {
   size_t N = 0;
   for (Bucket &B : g_strict_table)
     for (Slot &S : B.slots)
-      N += S.key.load(std::memory_order_relaxed) != 0;
+      N += IsActiveKey(S.key.load(std::memory_order_relaxed));
   return N;
 }
 

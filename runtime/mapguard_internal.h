@@ -37,7 +37,7 @@ typedef __mapguard_site Site;
 constexpr unsigned kAddressBits = 47;
 constexpr unsigned kThreadIndexBits = 16;
 constexpr uintptr_t kAddressLimit = uintptr_t(1) << kAddressBits;
-// A fast-mode slot whose write has ended keeps its last writer's key with
+// A slot whose write has ended keeps its last writer's key with
 // this bit set: free for anyone, and a memory of who wrote the map last.
 constexpr uint64_t kTombBit = uint64_t(1) << 63;
 
@@ -48,8 +48,6 @@ constexpr unsigned kFastSlotBits = 14;     // 16384 direct-mapped slots
 // it); 0 under stress, so that every write calls the runtime.
 extern "C" uint8_t __mapguard_fast_inline;
 
-// Each map's last writer is remembered in a direct-mapped table this size.
-constexpr unsigned kLastWriterBits = 12; // 4096 words, 32 KiB
 // Handoff holds are rate limited: a burst of this many, then one per
 // kHoldCostFactor hold lengths (so at most 1/kHoldCostFactor of the time).
 constexpr unsigned kHoldBurst = 16;
@@ -87,8 +85,8 @@ uint16_t CurrentThreadIndex();
 // The kernel thread id recorded for an index (0 if none).
 int32_t ThreadTid(uint16_t ThreadIndex);
 
-// Step 2 of the strict begin hook alone: claim an empty slot of Addr's
-// bucket for the calling thread, without looking for other writers first.
+// Step 1 of the strict begin hook alone: claim a free slot of Addr's bucket
+// for the calling thread, without looking for other writers after.
 // Returns the token, or 0 if the bucket is full. Tests use it to stand for a
 // writer whose first scan ran before another writer's claim.
 uintptr_t StrictClaim(uintptr_t Addr, const Site *S);
