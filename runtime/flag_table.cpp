@@ -564,7 +564,16 @@ static inline void CheckNoOtherWriter(uintptr_t Addr, const Site *S,
                        Kind);
 }
 
+// Under stress the inline read check always calls the runtime (pass/
+// HookEmitter.cpp), and a reader sleeps as often as a writer does before it
+// looks: a reader that arrives later meets writes that a quick one misses.
+static inline void StressRead() {
+  if (UNLIKELY(g_options.stress))
+    StressDelay();
+}
+
 static inline void StrictCheck(void *Map, const Site *S, ConflictKind Kind) {
+  StressRead();
   uintptr_t Addr = uintptr_t(Map);
   if (UNLIKELY(!IsTrackable(Addr)))
     return;
@@ -574,11 +583,17 @@ static inline void StrictCheck(void *Map, const Site *S, ConflictKind Kind) {
 }
 
 static inline void FastCheck(void *Map, const Site *S, ConflictKind Kind) {
+  StressRead();
   uintptr_t Addr = uintptr_t(Map);
   if (UNLIKELY(!IsTrackable(Addr)))
     return;
   CheckNoOtherWriter(Addr, S, g_fast_table[FastSlotIndex(Addr)],
                      ThreadIndex(), Kind);
+}
+
+MAPGUARD_INTERFACE void __mapguard_stress_tick() {
+  if (g_options.stress)
+    StressDelay();
 }
 
 MAPGUARD_INTERFACE void __mapguard_read(void *Map, const Site *S) {

@@ -52,6 +52,11 @@ void __mapguard_iterate(void *map, const __mapguard_site *site);
 void __mapguard_read_fast(void *map, const __mapguard_site *site);
 void __mapguard_iterate_fast(void *map, const __mapguard_site *site);
 
+/* Inside a loop guarded as one window (pass/LoopWindows.h), each write calls
+ * this while __mapguard_fast_inline is 0 (stress=1): a chance to sleep with
+ * the window open, as a guarded write does under stress. */
+void __mapguard_stress_tick(void);
+
 #ifdef __cplusplus
 }
 #endif
