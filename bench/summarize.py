@@ -35,7 +35,10 @@ GUARDED = ["strict", "fast"]
 # Benchmark name -> (short label for the chart, what the case does).
 CASES = [
     ("HotWrite", "hot write",
-     "unordered_map<uint32_t, uint32_t>, m[k] += 1 over 1,000 resident keys"),
+     "unordered_map<uint32_t, uint32_t>, m[k] += 1 over 1,000 resident keys "
+     "(one guarded window per run of the loop)"),
+    ("HotWriteEach", "hot write, each",
+     "the same loop with an asm comment in it: one guarded window per write"),
     ("ChurnUnorderedMap", "churn umap",
      "reserved unordered_map<uint64_t, uint64_t>: emplace then erase 1M keys"),
     ("ChurnMap", "churn map",
@@ -43,7 +46,7 @@ CASES = [
     ("UnorderedSetStringInsert", "uset<string>",
      "unordered_set<std::string>: 100k inserts of 31-char keys, then clear()"),
     ("Find", "find",
-     "unordered_map<uint32_t, uint32_t>::find over 1,000 keys (not guarded)"),
+     "unordered_map<uint32_t, uint32_t>::find over 1,000 keys (a read check each)"),
     ("OwnMapHotWrite/threads:1", "own map x1",
      "hot write, 1 thread on its own map (per-thread ns/op)"),
     ("OwnMapHotWrite/threads:2", "own map x2",

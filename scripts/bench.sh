@@ -155,7 +155,7 @@ ninja -C "$out" -j "$(nproc)" >"$out/logs/build.log" 2>&1 ||
 # bench/map_overhead.cpp are functions of their own (TIMED_LOOP); in strict
 # and fast builds every one that writes must reach MapGuard (a call to a hook
 # or an inline access to its tables), and no function may in the others.
-guarded_loops=(hotWritePass churnUnorderedMapPass churnMapPass insertStringsPass
+guarded_loops=(hotWritePass hotWriteEachPass churnUnorderedMapPass churnMapPass insertStringsPass
   lockedHotWritePass)
 functions_using_mapguard() {
   "$llvm_bin/llvm-objdump" -d --no-show-raw-insn -C "$1" |
