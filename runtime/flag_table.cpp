@@ -187,7 +187,9 @@ ReportSlotConflict(uintptr_t Addr, const Site *MySite, Slot &OtherSlot,
 //
 // Correct programs hand maps over too (a mutex-shared map changes writer at
 // every lock handoff), so holds are rate limited by a token bucket: a burst
-// of kHoldBurst, then at most one per kHoldCostFactor hold lengths.
+// of kHoldBurst, then at most one per kHoldCostFactor hold lengths. And a map
+// that has been handed over kHoldsPerMap times with holds and no report is
+// being handed over correctly: its handoffs hold no more.
 
 // The token bucket, as the virtual time up to which holds are paid for.
 static std::atomic<uint64_t> g_hold_budget_ns;
@@ -212,23 +214,29 @@ static bool TakeHoldToken(uint64_t Now, uint64_t HoldNs) {
 static __thread uint32_t t_handoffs_to_skip
     __attribute__((tls_model("initial-exec")));
 
-__attribute__((noinline, cold)) static void HoldAfterHandoff() {
+// Handoff holds taken per map, by hash (a map sharing a counter with
+// another only holds less often).
+static std::atomic<uint8_t> g_map_holds[1u << kMapHoldBits];
+
+// Holds if the budget allows; true if it did.
+__attribute__((noinline, cold)) static bool HoldAfterHandoff() {
   int HoldUs = g_options.handoff_hold_us;
   if (HoldUs <= 0)
-    return;
+    return false;
   if (t_handoffs_to_skip) {
     --t_handoffs_to_skip;
-    return;
+    return false;
   }
   uint64_t HoldNs = uint64_t(HoldUs) * 1000;
   if (!TakeHoldToken(NowNanoseconds(), HoldNs)) {
     t_handoffs_to_skip = kHandoffsBetweenHoldAsks;
-    return;
+    return false;
   }
   g_handoff_holds.fetch_add(1, std::memory_order_relaxed);
   timespec T = {time_t(HoldNs / 1000000000), long(HoldNs % 1000000000)};
   while (nanosleep(&T, &T) != 0 && errno == EINTR) {
   }
+  return true;
 }
 
 // A thread's very first guarded write holds too: two threads started one
@@ -236,27 +244,25 @@ __attribute__((noinline, cold)) static void HoldAfterHandoff() {
 // otherwise never overlap (the first is done before the second starts).
 static __thread bool t_wrote_before __attribute__((tls_model("initial-exec")));
 
-static inline void HoldIfFirstWriteOfThread() {
-  if (LIKELY(t_wrote_before))
-    return;
-  t_wrote_before = true;
-  HoldAfterHandoff();
-}
-
-// Called with the map's flag held. Previous: what the claimed slot held, the
-// tombstone of the map's last write if the table still remembers it. Same
-// thread as last time: one compare.
+// Called with the map's flag held, in both modes. Previous: what the claimed
+// slot held, the tombstone of the map's last write if the table still
+// remembers it. Same thread as last time: one compare.
 static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey,
                               uint64_t Previous) {
   if (LIKELY(Previous == (MyKey | kTombBit)))
     return;
-  if (Previous && KeyAddress(Previous) == Addr) {
-    // This map, last written by another thread.
+  if (!t_wrote_before) {
     t_wrote_before = true;
     HoldAfterHandoff();
-  } else {
-    HoldIfFirstWriteOfThread();
+    return;
   }
+  if (!Previous || KeyAddress(Previous) != Addr)
+    return; // no memory of this map's last writer
+  // This map, last written by another thread.
+  std::atomic<uint8_t> &Holds = g_map_holds[HashAddress(Addr, kMapHoldBits)];
+  uint8_t Taken = Holds.load(std::memory_order_relaxed);
+  if (Taken < kHoldsPerMap && HoldAfterHandoff())
+    Holds.store(uint8_t(Taken + 1), std::memory_order_relaxed);
 }
 
 // Stress mode (stress=1), for test suites: a guarded write sleeps a random
@@ -286,6 +292,8 @@ uint64_t __mapguard::HandoffHoldCount() {
 
 void __mapguard::ResetHandoffHistory() {
   t_handoffs_to_skip = 0;
+  for (std::atomic<uint8_t> &Holds : g_map_holds)
+    Holds.store(0, std::memory_order_relaxed);
   for (Bucket &B : g_strict_table)
     for (Slot &S : B.slots)
       if (S.key.load(std::memory_order_relaxed) & kTombBit)
@@ -505,12 +513,7 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
     // The site before the key: a reader that sees the key sees the site.
     Mine.site.store(S, std::memory_order_relaxed);
     Mine.key.store(MyKey, std::memory_order_release);
-    if (KeyAddress(Key) == Addr && Key != (MyKey | kTombBit)) {
-      t_wrote_before = true;
-      HoldAfterHandoff(); // this map, last written by another thread
-    } else {
-      HoldIfFirstWriteOfThread();
-    }
+    NoteWriter(Addr, MyKey, Key);
     if (UNLIKELY(g_options.stress))
       StressDelay();
     return uintptr_t(&Mine);

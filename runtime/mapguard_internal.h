@@ -56,6 +56,11 @@ constexpr unsigned kHoldCostFactor = 50;
 // before it asks again: asking reads the clock (about 30 ns here), and a map
 // shared under a mutex changes writer at nearly every write.
 constexpr unsigned kHandoffsBetweenHoldAsks = 64;
+// A map's handoffs hold at most this many times (counted per hash of the
+// map, in a table of 2^kMapHoldBits bytes): after that the map is being
+// handed over correctly, as a mutex-shared map is at every lock handoff.
+constexpr unsigned kHoldsPerMap = 8;
+constexpr unsigned kMapHoldBits = 12;
 // A writer that finds its strict bucket full yields and retries this many
 // times before it gives up and leaves the write untracked.
 constexpr unsigned kMaxClaimRetries = 64;

@@ -9,6 +9,7 @@
 
 #include "test_util.h"
 
+#include <atomic>
 #include <thread>
 
 using namespace mapguard_test;
@@ -99,6 +100,36 @@ TEST_P(HandoffTest, HoldsAreRateLimited) {
   // 200 handoffs take far less than the 0.5 s of one refill: at most one or
   // two more.
   EXPECT_LE(Taken, uint64_t(__mapguard::kHoldBurst) + 2);
+}
+
+TEST_P(HandoffTest, AMapHandedOverCorrectlyStopsHolding) {
+  // Two threads take turns writing one map, each turn handed over through an
+  // atomic (as a mutex would): every write is a handoff, but only the first
+  // kHoldsPerMap of them hold, plus each thread's first write.
+  uintptr_t Map = FakeMap(908);
+  std::atomic<int> Turn{0};
+  constexpr int kTurns = 100;
+  auto Player = [&](int Me) {
+    for (int I = Me; I < kTurns; I += 2) {
+      while (Turn.load(std::memory_order_acquire) != I)
+        std::this_thread::yield();
+      writeOnThisThread(Map);
+      Turn.store(I + 1, std::memory_order_release);
+    }
+  };
+  uint64_t Before = __mapguard::HandoffHoldCount();
+  std::thread A(Player, 0), B(Player, 1);
+  A.join();
+  B.join();
+  EXPECT_EQ(__mapguard::HandoffHoldCount() - Before,
+            uint64_t(__mapguard::kHoldsPerMap) + 2);
+  // Another map still holds on its first handoff.
+  uintptr_t Other = FakeMap(909);
+  writeOnThisThread(Other);
+  Before = __mapguard::HandoffHoldCount();
+  writeOnNewThread(Other); // a new thread: its first write holds anyway
+  writeOnThisThread(Other);
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, HandoffTest,
