@@ -74,9 +74,10 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
     ThreadIndex = cast<GlobalVariable>(M.getOrInsertGlobal(
         "__mapguard_thread_index", Type::getInt16Ty(Ctx)));
     ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
-    InlineAllowed = cast<GlobalVariable>(
-        M.getOrInsertGlobal("__mapguard_fast_inline", Type::getInt8Ty(Ctx)));
   }
+  // Both modes: 0 under stress=1, which reads and loop windows check too.
+  InlineAllowed = cast<GlobalVariable>(
+      M.getOrInsertGlobal("__mapguard_fast_inline", Type::getInt8Ty(Ctx)));
   // A position-independent executable is linked with the runtime: its data
   // is in this module's DSO. A shared library reaches it through the GOT.
   if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
@@ -106,7 +107,8 @@ FunctionCallee HookEmitter::hook(Hook Which) {
       {"__mapguard_write_begin", "__mapguard_write_begin_fast"},
       {"__mapguard_write_end", "__mapguard_write_end_fast"},
       {"__mapguard_read", "__mapguard_read_fast"},
-      {"__mapguard_iterate", "__mapguard_iterate_fast"}};
+      {"__mapguard_iterate", "__mapguard_iterate_fast"},
+      {"__mapguard_stress_tick", "__mapguard_stress_tick"}};
   FunctionCallee &Callee = Hooks[Which];
   if (Callee)
     return Callee;
@@ -114,7 +116,8 @@ FunctionCallee HookEmitter::hook(Hook Which) {
   FunctionType *Ty =
       Which == Begin ? FunctionType::get(IntPtrTy, {PtrTy, PtrTy}, false)
       : Which == End ? FunctionType::get(Void, {PtrTy, PtrTy, IntPtrTy}, false)
-                     : FunctionType::get(Void, {PtrTy, PtrTy}, false);
+      : Which == StressTick ? FunctionType::get(Void, false)
+                            : FunctionType::get(Void, {PtrTy, PtrTy}, false);
   Callee = M.getOrInsertFunction(
       Names[Which][Fast], Ty,
       AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind));
@@ -157,14 +160,12 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   // Own tombstone, and a trackable address: (seen ^ tomb) | (addr >> 47) == 0,
   // and the runtime allows the inline claim (it does not under stress=1).
-  LoadInst *Allowed = B.CreateLoad(B.getInt8Ty(), InlineAllowed);
-  Allowed->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
   Value *Mine = B.CreateAnd(
       B.CreateICmpEQ(
           B.CreateOr(B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit))),
                      B.CreateLShr(Addr, AddressBits)),
           B.getInt64(0)),
-      B.CreateICmpNE(Allowed, B.getInt8(0)), "mapguard.mine");
+      emitNotStressed(B), "mapguard.mine");
 
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
   SplitBlockAndInsertIfThenElse(Mine, Before, &ThenTerm, &ElseTerm, Likely);
@@ -224,6 +225,27 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   B.CreateCall(hook(End), {W.Map, Site, W.Token});
 }
 
+Value *HookEmitter::emitNotStressed(IRBuilder<> &B) {
+  LoadInst *Allowed = B.CreateLoad(B.getInt8Ty(), InlineAllowed);
+  Allowed->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
+  return B.CreateICmpNE(Allowed, B.getInt8(0));
+}
+
+void HookEmitter::emitStressTick(Instruction *Before, const DebugLoc &DL) {
+  IRBuilder<> B(Before);
+  B.SetCurrentDebugLocation(DL);
+  if (!InlineAllowed) { // not a 64-bit target: no inline paths at all
+    B.CreateCall(hook(StressTick));
+    return;
+  }
+  MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();
+  Instruction *Then = SplitBlockAndInsertIfThen(
+      B.CreateNot(emitNotStressed(B)), Before, false, Unlikely);
+  Then->getParent()->setName("mapguard.stress");
+  B.SetInsertPoint(Then);
+  B.CreateCall(hook(StressTick));
+}
+
 void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
                                 Constant *Site, bool Iteration,
                                 const DebugLoc &DL) {
@@ -256,6 +278,8 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
         B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
     Busy = Busy ? B.CreateOr(Busy, Hit) : Hit;
   }
+  // Under stress the runtime sees every read (it may make the reader wait).
+  Busy = B.CreateOr(Busy, B.CreateNot(emitNotStressed(B)));
   MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();
   Instruction *Then = SplitBlockAndInsertIfThen(Busy, Before, false, Unlikely);
   Then->getParent()->setName("mapguard.read.busy");

@@ -12,6 +12,7 @@
 #include "llvm/IR/BasicBlock.h"
 #include "llvm/IR/DebugLoc.h"
 #include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 
 namespace mapguard {
@@ -46,6 +47,11 @@ public:
                      llvm::Constant *Site, bool Iteration,
                      const llvm::DebugLoc &DL);
 
+  /// Inside a loop guarded as one window: under stress=1 (the runtime's
+  /// __mapguard_fast_inline is 0) each write of the loop calls the runtime,
+  /// which may sleep with the window open; otherwise one load and a branch.
+  void emitStressTick(llvm::Instruction *Before, const llvm::DebugLoc &DL);
+
 private:
   llvm::Module &M;
   llvm::LLVMContext &Ctx;
@@ -53,9 +59,11 @@ private:
   llvm::Type *IntPtrTy;
   llvm::PointerType *PtrTy;
   llvm::StructType *SiteTy;
-  enum Hook { Begin, End, Read, Iterate };
+  enum Hook { Begin, End, Read, Iterate, StressTick };
   llvm::FunctionCallee hook(Hook Which);
-  llvm::FunctionCallee Hooks[4];
+  llvm::FunctionCallee Hooks[5];
+  /// 1 while the runtime is not under stress (__mapguard_fast_inline).
+  llvm::Value *emitNotStressed(llvm::IRBuilder<> &B);
   // Fast mode's inline path.
   llvm::StructType *SlotTy = nullptr;
   llvm::GlobalVariable *FastTable = nullptr;

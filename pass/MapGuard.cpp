@@ -563,6 +563,9 @@ void MapGuardInstrumenter::emitLoopWindow(
 
   for (const WriteSite *Site : Writes) {
     CallBase &CB = *Site->Call;
+    // Under stress, a chance to sleep at every write, as per-write windows
+    // have.
+    Hooks->emitStressTick(&CB, CB.getDebugLoc());
     IRBuilder<> B(&CB);
     B.SetCurrentDebugLocation(CB.getDebugLoc());
     Value *Closed = B.CreateNot(B.CreateLoad(I1, IsOpen));
