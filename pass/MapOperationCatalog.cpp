@@ -36,6 +36,37 @@ ContainerKind classifyContainer(StringRef TemplateName) {
       .Default(ContainerKind::None);
 }
 
+/// Whether \p Mangled can name a member of a container (\p Internal: or of
+/// the library's implementation of one) at all, decided without demangling.
+/// The declaration context of a function comes first in its mangled name
+/// (also inside a local name's enclosing function), so a context of, say,
+/// std::map or std::__1::map spells "3map" there: no substitution can stand
+/// for its first occurrence, and std's own abbreviations (Sa, Sb, Ss, ...)
+/// name no container. A name that spells none of these is no container
+/// code; one that does is demangled and decided as before. Most functions of
+/// a module that uses containers are neither, and demangling each of them
+/// twice was most of this pass's time.
+bool mayNameContainer(StringRef Mangled, bool Internal) {
+  if (!Mangled.starts_with("_Z"))
+    return false;
+  static const char *const Containers[] = {
+      "3map",           "3set",           "8multimap",
+      "8multiset",      "13unordered_map", "13unordered_set",
+      "18unordered_multimap", "18unordered_multiset"};
+  for (const char *Name : Containers)
+    if (Mangled.contains(Name))
+      return true;
+  if (!Internal)
+    return false;
+  // std::_Hashtable, std::_Rb_tree, std::__detail::_*, std::__hash_table,
+  // std::__tree (isContainerImplementation).
+  for (const char *Name :
+       {"10_Hashtable", "8_Rb_tree", "8__detail", "12__hash_table", "6__tree"})
+    if (Mangled.contains(Name))
+      return true;
+  return false;
+}
+
 /// The members that modify the container they are called on.
 bool isWriteMember(StringRef BaseName) {
   return StringSwitch<bool>(BaseName)
@@ -73,12 +104,20 @@ struct DemangledFunction {
   std::string Name;       // normalised, e.g. "std::map<int, int, ...>::insert"
 };
 
-std::optional<DemangledFunction> demangleFunction(StringRef Mangled) {
+/// Parses \p Mangled into \p D; false unless it names a function. D's
+/// tree points into \p Name, which holds the name for as long as D is used.
+bool parseFunction(StringRef Mangled, std::string &Name,
+                   ItaniumPartialDemangler &D) {
   if (!Mangled.starts_with("_Z"))
-    return std::nullopt;
+    return false;
+  Name = Mangled.str();
+  return !D.partialDemangle(Name.c_str()) && D.isFunction();
+}
+
+std::optional<DemangledFunction> demangleFunction(StringRef Mangled) {
+  std::string Name;
   ItaniumPartialDemangler D;
-  std::string Name = Mangled.str();
-  if (D.partialDemangle(Name.c_str()) || !D.isFunction())
+  if (!parseFunction(Mangled, Name, D))
     return std::nullopt;
   FreePtr Context(D.getFunctionDeclContextName(nullptr, nullptr), &std::free);
   FreePtr Base(D.getFunctionBaseName(nullptr, nullptr), &std::free);
@@ -89,6 +128,19 @@ std::optional<DemangledFunction> demangleFunction(StringRef Mangled) {
   return DemangledFunction{normalizeNamespaces(Context.get()), Base.get(),
                            normalizeNamespaces(Params.get()),
                            normalizeNamespaces(Qualified.get())};
+}
+
+/// Only the normalised declaration context: what isContainerImplementation
+/// asks of every function the pass looks at.
+std::optional<std::string> demangleContext(StringRef Mangled) {
+  std::string Name;
+  ItaniumPartialDemangler D;
+  if (!parseFunction(Mangled, Name, D))
+    return std::nullopt;
+  FreePtr Context(D.getFunctionDeclContextName(nullptr, nullptr), &std::free);
+  if (!Context)
+    return std::nullopt;
+  return normalizeNamespaces(Context.get());
 }
 
 /// Splits "a, b<c, d>, e" at the top-level commas.
@@ -210,6 +262,8 @@ unsigned containerArgument(const CallBase &CB) {
 }
 
 std::optional<MapRead> classifyMapRead(StringRef MangledName) {
+  if (!mayNameContainer(MangledName, /*Internal=*/false))
+    return std::nullopt;
   std::optional<DemangledFunction> F = demangleFunction(MangledName);
   if (!F || classifyContainer(templateName(F->Context)) == ContainerKind::None)
     return std::nullopt;
@@ -226,6 +280,8 @@ std::optional<MapRead> classifyMapRead(StringRef MangledName) {
 }
 
 std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
+  if (!mayNameContainer(MangledName, /*Internal=*/false))
+    return std::nullopt;
   std::optional<DemangledFunction> F = demangleFunction(MangledName);
   if (!F || !isWriteMember(F->BaseName))
     return std::nullopt;
@@ -243,6 +299,8 @@ std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
 }
 
 std::optional<ContainerMember> classifyContainerMember(StringRef MangledName) {
+  if (!mayNameContainer(MangledName, /*Internal=*/false))
+    return std::nullopt;
   std::optional<DemangledFunction> F = demangleFunction(MangledName);
   if (!F)
     return std::nullopt;
@@ -283,10 +341,12 @@ std::string qualifiedFunctionName(StringRef MangledName) {
 }
 
 bool isContainerImplementation(StringRef MangledName) {
-  std::optional<DemangledFunction> F = demangleFunction(MangledName);
-  if (!F)
+  if (!mayNameContainer(MangledName, /*Internal=*/true))
     return false;
-  StringRef Context = F->Context;
+  std::optional<std::string> Demangled = demangleContext(MangledName);
+  if (!Demangled)
+    return false;
+  StringRef Context = *Demangled;
   if (classifyContainer(templateName(Context)) != ContainerKind::None)
     return true;
   for (StringRef Internal : {"std::_Hashtable<", "std::_Rb_tree<",
