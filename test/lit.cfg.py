@@ -10,11 +10,14 @@
 #   %opt               opt
 #   %plugin            the pass plugin (.so)
 #   %mgcc %mgxx        the wrappers build/bin/mapguard-clang / mapguard-clang++
+#                      (with %mgmode: the -mllvm flag of --param mode=fast)
+#   %mapguard_bin      build/bin
 #   %mapguard_rt       the runtime archive
 #   %mapguard_include  the directory holding mapguard/mapguard.h
 #   %runtime_tests     the runtime's GoogleTest binary
 #   %mapguard_sites    build/bin/mapguard-sites, run by the Python running lit
-# Features: "libcxx" when libc++ is installed.
+# Features: "libcxx" when libc++ is installed; "mode-strict" or "mode-fast"
+# (--param mode=..., default strict): the wrappers' default mode.
 import os
 import sys
 
@@ -43,8 +46,18 @@ config.substitutions.append(("%clangxx", os.path.join(tools, "clang++")))
 config.substitutions.append(("%clang", os.path.join(tools, "clang")))
 config.substitutions.append(("%opt", os.path.join(tools, "opt")))
 config.substitutions.append(("%plugin", config.mapguard_plugin))
-config.substitutions.append(("%mgxx", os.path.join(config.mapguard_bin_dir, "mapguard-clang++")))
-config.substitutions.append(("%mgcc", os.path.join(config.mapguard_bin_dir, "mapguard-clang")))
+# --param mode=strict|fast: the mode the wrappers build in unless a test asks
+# for one itself (a later -mllvm -mapguard-mode wins; scripts/test.sh runs
+# test/e2e in both modes).
+mode = lit_config.params.get("mode", "strict")
+if mode not in ("strict", "fast"):
+    lit_config.fatal("--param mode=%s: expected strict or fast" % mode)
+mode_flags = "" if mode == "strict" else " -mllvm -mapguard-mode=fast"
+config.available_features.add("mode-" + mode)
+config.substitutions.append(("%mgxx", os.path.join(config.mapguard_bin_dir, "mapguard-clang++") + mode_flags))
+config.substitutions.append(("%mgcc", os.path.join(config.mapguard_bin_dir, "mapguard-clang") + mode_flags))
+config.substitutions.append(("%mgmode", mode_flags.strip()))
+config.substitutions.append(("%mapguard_bin", config.mapguard_bin_dir))
 config.substitutions.append(("%mapguard_rt", config.mapguard_runtime))
 config.substitutions.append(("%mapguard_include", os.path.join(config.mapguard_src_root, "include")))
 config.substitutions.append(("%runtime_tests", config.mapguard_runtime_tests))
