@@ -70,11 +70,11 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
         "__mapguard_fast_table",
         ArrayType::get(SlotTy, uint64_t(1) << FastSlotBits)));
   }
-  if (Fast) {
-    ThreadIndex = cast<GlobalVariable>(M.getOrInsertGlobal(
-        "__mapguard_thread_index", Type::getInt16Ty(Ctx)));
-    ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
-  }
+  // Both modes: fast mode's writes build keys from it, and a read on a
+  // thread that has none yet goes to the runtime (its first read).
+  ThreadIndex = cast<GlobalVariable>(M.getOrInsertGlobal(
+      "__mapguard_thread_index", Type::getInt16Ty(Ctx)));
+  ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
   // Both modes: 0 under stress=1, which reads and loop windows check too.
   InlineAllowed = cast<GlobalVariable>(
       M.getOrInsertGlobal("__mapguard_fast_inline", Type::getInt8Ty(Ctx)));
@@ -278,8 +278,13 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
         B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
     Busy = Busy ? B.CreateOr(Busy, Hit) : Hit;
   }
-  // Under stress the runtime sees every read (it may make the reader wait).
+  // Under stress the runtime sees every read (it may make the reader wait),
+  // and so does a thread's first read (before it has a thread index).
   Busy = B.CreateOr(Busy, B.CreateNot(emitNotStressed(B)));
+  LoadInst *Index = B.CreateLoad(
+      B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread");
+  Index->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
+  Busy = B.CreateOr(Busy, B.CreateICmpEQ(Index, B.getInt16(0)));
   MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();
   Instruction *Then = SplitBlockAndInsertIfThen(Busy, Before, false, Unlikely);
   Then->getParent()->setName("mapguard.read.busy");

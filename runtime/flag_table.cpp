@@ -570,13 +570,24 @@ static inline void CheckNoOtherWriter(uintptr_t Addr, const Site *S,
 // Under stress the inline read check always calls the runtime (pass/
 // HookEmitter.cpp), and a reader sleeps as often as a writer does before it
 // looks: a reader that arrives later meets writes that a quick one misses.
-static inline void StressRead() {
+// A thread's first read comes here too (it has no thread index yet) and
+// holds before it looks, as a thread's first write does: a reader started
+// just before a writer would otherwise often be done before the writer
+// begins.
+static inline void BeforeRead() {
+  if (UNLIKELY(t_thread_index == 0)) {
+    ThreadIndex(); // registers the thread: its next reads stay inline
+    if (!t_wrote_before) {
+      t_wrote_before = true;
+      HoldAfterHandoff();
+    }
+  }
   if (UNLIKELY(g_options.stress))
     StressDelay();
 }
 
 static inline void StrictCheck(void *Map, const Site *S, ConflictKind Kind) {
-  StressRead();
+  BeforeRead();
   uintptr_t Addr = uintptr_t(Map);
   if (UNLIKELY(!IsTrackable(Addr)))
     return;
@@ -586,7 +597,7 @@ static inline void StrictCheck(void *Map, const Site *S, ConflictKind Kind) {
 }
 
 static inline void FastCheck(void *Map, const Site *S, ConflictKind Kind) {
-  StressRead();
+  BeforeRead();
   uintptr_t Addr = uintptr_t(Map);
   if (UNLIKELY(!IsTrackable(Addr)))
     return;

@@ -21,8 +21,11 @@ declare ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5beginEv(ptr) nounwind
 ; STRICT:         %[[B:.*]] = getelementptr inbounds [4096 x [4 x { i64, ptr }]], ptr @__mapguard_strict_table, i64 0, i64 %{{.*}}
 ; STRICT:         load atomic i64, ptr %[[B]] monotonic
 ; STRICT-COUNT-3: load atomic i64, ptr %{{.*}} monotonic
-; Under stress=1 (the runtime's flag is 0) every read calls the runtime.
+; Under stress=1 (the runtime's flag is 0) every read calls the runtime, and
+; so does a thread's first read (no thread index yet).
 ; STRICT:         load i8, ptr @__mapguard_fast_inline
+; STRICT:         %[[TLS:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_thread_index)
+; STRICT-NEXT:    load i16, ptr %[[TLS]]
 ; STRICT:         br i1 %{{.*}}, label %mapguard.read.busy, label %{{.*}}, !prof
 ; STRICT:       mapguard.read.busy:
 ; STRICT-NEXT:    call void @__mapguard_read(ptr %m, ptr @[[SITE:__mapguard_site[.0-9]*]])

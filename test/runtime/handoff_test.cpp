@@ -132,6 +132,25 @@ TEST_P(HandoffTest, AMapHandedOverCorrectlyStopsHolding) {
   EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 2);
 }
 
+TEST_P(HandoffTest, AThreadsFirstReadHoldsOnce) {
+  // A reader that starts just before a writer holds before its first look,
+  // as a first write does; later reads and a later first write do not.
+  uintptr_t Map = FakeMap(910);
+  void *MapPtr = reinterpret_cast<void *>(Map);
+  auto Read = GetParam() == Mode::Strict ? __mapguard_read : __mapguard_read_fast;
+  uint64_t Before = __mapguard::HandoffHoldCount();
+  uint64_t AfterReads = 0;
+  std::thread T([&] {
+    Read(MapPtr, &kSite);
+    Read(MapPtr, &kSite);
+    AfterReads = __mapguard::HandoffHoldCount();
+    writeOnThisThread(FakeMap(911));
+  });
+  T.join();
+  EXPECT_EQ(AfterReads, Before + 1);
+  EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, HandoffTest,
                          ::testing::Values(Mode::Strict, Mode::Fast),
                          [](const auto &Info) {
