@@ -231,18 +231,20 @@ Value *HookEmitter::emitNotStressed(IRBuilder<> &B) {
   return B.CreateICmpNE(Allowed, B.getInt8(0));
 }
 
-void HookEmitter::emitStressTick(Instruction *Before, const DebugLoc &DL) {
-  IRBuilder<> B(Before);
-  B.SetCurrentDebugLocation(DL);
-  if (!InlineAllowed) { // not a 64-bit target: no inline paths at all
-    B.CreateCall(hook(StressTick));
-    return;
-  }
+Value *HookEmitter::emitStressed(IRBuilder<> &B) {
+  if (!InlineAllowed) // not a 64-bit target: no inline paths, ask every time
+    return B.getTrue();
+  return B.CreateNot(emitNotStressed(B), "mapguard.stressed");
+}
+
+void HookEmitter::emitStressTick(Instruction *Before, Value *Stressed,
+                                 const DebugLoc &DL) {
   MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();
-  Instruction *Then = SplitBlockAndInsertIfThen(
-      B.CreateNot(emitNotStressed(B)), Before, false, Unlikely);
+  Instruction *Then =
+      SplitBlockAndInsertIfThen(Stressed, Before, false, Unlikely);
   Then->getParent()->setName("mapguard.stress");
-  B.SetInsertPoint(Then);
+  IRBuilder<> B(Then);
+  B.SetCurrentDebugLocation(DL);
   B.CreateCall(hook(StressTick));
 }
 

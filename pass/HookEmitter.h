@@ -47,10 +47,14 @@ public:
                      llvm::Constant *Site, bool Iteration,
                      const llvm::DebugLoc &DL);
 
-  /// Inside a loop guarded as one window: under stress=1 (the runtime's
-  /// __mapguard_fast_inline is 0) each write of the loop calls the runtime,
-  /// which may sleep with the window open; otherwise one load and a branch.
-  void emitStressTick(llvm::Instruction *Before, const llvm::DebugLoc &DL);
+  /// Whether the runtime is under stress=1 (its __mapguard_fast_inline is
+  /// 0), loaded at B's position: an i1.
+  llvm::Value *emitStressed(llvm::IRBuilder<> &B);
+  /// Inside a loop guarded as one window: when Stressed (from emitStressed,
+  /// loaded once per call of the function) each write of the loop calls the
+  /// runtime, which may sleep with the window open.
+  void emitStressTick(llvm::Instruction *Before, llvm::Value *Stressed,
+                      const llvm::DebugLoc &DL);
 
 private:
   llvm::Module &M;

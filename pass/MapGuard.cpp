@@ -559,15 +559,21 @@ void MapGuardInstrumenter::emitLoopWindow(
   AllocaInst *SiteSlot = EB.CreateAlloca(PtrTy, nullptr, "mapguard.loop.site");
   AllocaInst *KeySlot = nullptr;
   EB.CreateStore(EB.getFalse(), IsOpen);
+  // stress=1 is decided at startup: one load per call of the function, not
+  // one per write (SROA keeps it in a register).
+  AllocaInst *StressedSlot =
+      EB.CreateAlloca(Type::getInt1Ty(Ctx), nullptr, "mapguard.loop.stressed");
+  EB.CreateStore(Hooks->emitStressed(EB), StressedSlot);
   MDBuilder MDB(Ctx);
 
   for (const WriteSite *Site : Writes) {
     CallBase &CB = *Site->Call;
     // Under stress, a chance to sleep at every write, as per-write windows
     // have.
-    Hooks->emitStressTick(&CB, CB.getDebugLoc());
     IRBuilder<> B(&CB);
     B.SetCurrentDebugLocation(CB.getDebugLoc());
+    Hooks->emitStressTick(&CB, B.CreateLoad(I1, StressedSlot), CB.getDebugLoc());
+    B.SetInsertPoint(&CB);
     Value *Closed = B.CreateNot(B.CreateLoad(I1, IsOpen));
     Instruction *Then = SplitBlockAndInsertIfThen(
         Closed, &CB, false, MDB.createUnlikelyBranchWeights());
