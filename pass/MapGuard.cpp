@@ -150,6 +150,8 @@ struct WriteSite {
   /// Guarded means "to be guarded"; whether that worked is known later.
   SiteDecision Decision = SiteDecision::Guarded;
   std::string Reason;
+  /// Guarded by its loop's window (LoopWindows.h), not by hooks of its own.
+  bool InLoopWindow = false;
 };
 
 /// Instruments one module. Holds the hooks and the caches for it.
@@ -176,11 +178,11 @@ private:
                       Constant *Site, const DebugLoc &DL);
   void guardLoopWindows(MutableArrayRef<WriteSite> Sites,
                         MutableArrayRef<ReadSite> Reads,
-                        MutableArrayRef<SiteRecord> Records,
-                        SmallVectorImpl<bool> &Windowed);
+                        MutableArrayRef<SiteRecord> Records);
   void emitLoopWindow(const LoopWindow &W, ArrayRef<const WriteSite *> Writes,
                       DenseMap<CallBase *, CallBase *> &Replaced);
-  void ensurePersonality(Function &F);
+  ResumeInst *createCleanup(Function &F, const DebugLoc &DL, StringRef Name);
+  InvokeInst *makeInvoke(CallInst *CI, BasicBlock *Cleanup);
 
   Module &M;
   LLVMContext &Ctx;
@@ -423,24 +425,14 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
     }
     // The call may throw out of this function: give it a cleanup landing
     // pad that ends the write and resumes unwinding.
-    Function &F = *CI->getFunction();
-    ensurePersonality(F);
-    BasicBlock *Cleanup =
-        BasicBlock::Create(Ctx, "mapguard.cleanup", &F);
-    IRBuilder<> B(Cleanup);
-    B.SetCurrentDebugLocation(DL);
-    LandingPadInst *LP = B.CreateLandingPad(
-        StructType::get(PtrTy, Type::getInt32Ty(Ctx)), 0, "mapguard.lpad");
-    LP->setCleanup(true);
-    B.CreateResume(LP);
-    insertEndHooks(LP->getNextNode()->getIterator(), Writes, Desc, DL);
-    // Keep the call's name on the invoke that replaces it.
-    std::string Name = CI->getName().str();
-    CI->setName("");
-    BasicBlock *Cont = changeToInvokeAndSplitBasicBlock(CI, Cleanup);
-    Cont->getSinglePredecessor()->getTerminator()->setName(Name);
-    insertEndHooks(Cont->getFirstInsertionPt(), Writes, Desc, DL);
-    ++NumCallsMadeInvokes;
+    ResumeInst *Resume =
+        createCleanup(*CI->getFunction(), DL, "mapguard.cleanup");
+    // The landing pad's block: the end hooks may split it.
+    BasicBlock *Cleanup = Resume->getParent();
+    insertEndHooks(Resume->getIterator(), Writes, Desc, DL);
+    InvokeInst *II = makeInvoke(CI, Cleanup);
+    insertEndHooks(II->getNormalDest()->getFirstInsertionPt(), Writes, Desc,
+                   DL);
     ++NumWriteSitesWrapped;
     return true;
   }
@@ -467,22 +459,44 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   return true;
 }
 
-void MapGuardInstrumenter::ensurePersonality(Function &F) {
-  if (F.hasPersonalityFn())
-    return;
-  FunctionCallee Personality = M.getOrInsertFunction(
-      "__gxx_personality_v0",
-      FunctionType::get(Type::getInt32Ty(Ctx), /*isVarArg=*/true));
-  F.setPersonalityFn(cast<Constant>(Personality.getCallee()));
+/// A new block of F, Name: a cleanup landing pad and a resume. Hooks go
+/// before the returned resume. Gives F a personality if it has none.
+ResumeInst *MapGuardInstrumenter::createCleanup(Function &F,
+                                                const DebugLoc &DL,
+                                                StringRef Name) {
+  if (!F.hasPersonalityFn()) {
+    FunctionCallee Personality = M.getOrInsertFunction(
+        "__gxx_personality_v0",
+        FunctionType::get(Type::getInt32Ty(Ctx), /*isVarArg=*/true));
+    F.setPersonalityFn(cast<Constant>(Personality.getCallee()));
+  }
+  IRBuilder<> B(BasicBlock::Create(Ctx, Name, &F));
+  B.SetCurrentDebugLocation(DL);
+  LandingPadInst *LP = B.CreateLandingPad(
+      StructType::get(PtrTy, Type::getInt32Ty(Ctx)), 0, "mapguard.lpad");
+  LP->setCleanup(true);
+  return B.CreateResume(LP);
+}
+
+/// Turns CI into an invoke that unwinds to Cleanup and continues in a block
+/// of its own (its normal destination), keeping the call's name.
+InvokeInst *MapGuardInstrumenter::makeInvoke(CallInst *CI,
+                                             BasicBlock *Cleanup) {
+  std::string Name = CI->getName().str();
+  CI->setName("");
+  BasicBlock *Cont = changeToInvokeAndSplitBasicBlock(CI, Cleanup);
+  auto *II = cast<InvokeInst>(Cont->getSinglePredecessor()->getTerminator());
+  II->setName(Name);
+  ++NumCallsMadeInvokes;
+  return II;
 }
 
 /// Finds the loops whose guarded writes can share one window per run
-/// (LoopWindows.h) and emits those windows. Sets Windowed[I] for each site
-/// now guarded that way; Reads whose calls were replaced are updated.
+/// (LoopWindows.h) and emits those windows, marking the sites guarded that
+/// way (InLoopWindow); Reads whose calls were replaced are updated.
 void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
                                             MutableArrayRef<ReadSite> Reads,
-                                            MutableArrayRef<SiteRecord> Records,
-                                            SmallVectorImpl<bool> &Windowed) {
+                                            MutableArrayRef<SiteRecord> Records) {
   DenseMap<const CallBase *, size_t> GuardedIndex;
   SmallVector<Function *, 8> Functions;
   for (size_t I = 0; I != Sites.size(); ++I) {
@@ -523,7 +537,7 @@ void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
       for (CallBase *CB : W.Writes) {
         size_t I = GuardedIndex.lookup(CB);
         Writes.push_back(&Sites[I]);
-        Windowed[I] = true;
+        Sites[I].InLoopWindow = true;
         Records[I].Reason += "; one check for each run of the loop";
         if (W.Line)
           Records[I].Reason += " at line " + std::to_string(W.Line);
@@ -562,7 +576,7 @@ void MapGuardInstrumenter::emitLoopWindow(
   // stress=1 is decided at startup: one load per call of the function, not
   // one per write (SROA keeps it in a register).
   AllocaInst *StressedSlot =
-      EB.CreateAlloca(Type::getInt1Ty(Ctx), nullptr, "mapguard.loop.stressed");
+      EB.CreateAlloca(I1, nullptr, "mapguard.loop.stressed");
   EB.CreateStore(Hooks->emitStressed(EB), StressedSlot);
   MDBuilder MDB(Ctx);
 
@@ -613,24 +627,11 @@ void MapGuardInstrumenter::emitLoopWindow(
 
   if (W.MayThrow.empty())
     return;
-  ensurePersonality(F);
-  BasicBlock *Cleanup = BasicBlock::Create(Ctx, "mapguard.loop.cleanup", &F);
-  IRBuilder<> B(Cleanup);
-  B.SetCurrentDebugLocation(DL);
-  LandingPadInst *LP = B.CreateLandingPad(
-      StructType::get(PtrTy, Type::getInt32Ty(Ctx)), 0, "mapguard.lpad");
-  LP->setCleanup(true);
-  Close(B.CreateResume(LP));
-  for (CallBase *CB : W.MayThrow) {
-    auto *CI = cast<CallInst>(CB);
-    std::string Name = CI->getName().str();
-    CI->setName("");
-    BasicBlock *Cont = changeToInvokeAndSplitBasicBlock(CI, Cleanup);
-    auto *II = cast<InvokeInst>(Cont->getSinglePredecessor()->getTerminator());
-    II->setName(Name);
-    Replaced[CB] = II;
-    ++NumCallsMadeInvokes;
-  }
+  ResumeInst *Resume = createCleanup(F, DL, "mapguard.loop.cleanup");
+  BasicBlock *Cleanup = Resume->getParent();
+  Close(Resume);
+  for (CallBase *CB : W.MayThrow)
+    Replaced[CB] = makeInvoke(cast<CallInst>(CB), Cleanup);
 }
 
 bool MapGuardInstrumenter::run() {
@@ -689,9 +690,8 @@ bool MapGuardInstrumenter::run() {
   SmallVector<SiteRecord, 32> Records;
   for (const WriteSite &Site : Sites)
     Records.emplace_back(*Site.Call, *Site.Op, Site.Decision, Site.Reason);
-  SmallVector<bool, 32> Windowed(Sites.size(), false);
   if (ClLoopWindows)
-    guardLoopWindows(Sites, Reads, Records, Windowed);
+    guardLoopWindows(Sites, Reads, Records);
   SiteReport Report;
   for (size_t I = 0; I != Sites.size(); ++I) {
     const WriteSite &Site = Sites[I];
@@ -703,7 +703,7 @@ bool MapGuardInstrumenter::run() {
     if (Site.Decision == SiteDecision::Guarded) {
       if (!Hooks)
         Hooks.emplace(M, ClMode == GuardMode::Fast);
-      if (Windowed[I]) {
+      if (Site.InLoopWindow) {
         ++NumWriteSitesWrapped;
         Changed = true;
       } else if (instrumentCallSite(Site)) {
