@@ -239,10 +239,20 @@ __attribute__((noinline, cold)) static bool HoldAfterHandoff() {
   return true;
 }
 
-// A thread's very first guarded write holds too: two threads started one
-// after the other, each writing a shared map a few hundred times, would
-// otherwise never overlap (the first is done before the second starts).
-static __thread bool t_wrote_before __attribute__((tls_model("initial-exec")));
+// A thread's very first guarded write (or checked read) holds too: two
+// threads started one after the other, each writing a shared map a few
+// hundred times, would otherwise never overlap (the first is done before the
+// second starts).
+static __thread bool t_started __attribute__((tls_model("initial-exec")));
+
+// True, after holding, on the calling thread's first guarded operation.
+static inline bool HoldIfFirstOfThread() {
+  if (LIKELY(t_started))
+    return false;
+  t_started = true;
+  HoldAfterHandoff();
+  return true;
+}
 
 // Called with the map's flag held, in both modes. Previous: what the claimed
 // slot held, the tombstone of the map's last write if the table still
@@ -251,11 +261,8 @@ static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey,
                               uint64_t Previous) {
   if (LIKELY(Previous == (MyKey | kTombBit)))
     return;
-  if (!t_wrote_before) {
-    t_wrote_before = true;
-    HoldAfterHandoff();
+  if (HoldIfFirstOfThread())
     return;
-  }
   if (!Previous || KeyAddress(Previous) != Addr)
     return; // no memory of this map's last writer
   // This map, last written by another thread.
@@ -577,10 +584,7 @@ static inline void CheckNoOtherWriter(uintptr_t Addr, const Site *S,
 static inline void BeforeRead() {
   if (UNLIKELY(t_thread_index == 0)) {
     ThreadIndex(); // registers the thread: its next reads stay inline
-    if (!t_wrote_before) {
-      t_wrote_before = true;
-      HoldAfterHandoff();
-    }
+    HoldIfFirstOfThread();
   }
   if (UNLIKELY(g_options.stress))
     StressDelay();
