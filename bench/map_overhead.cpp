@@ -145,22 +145,21 @@ TIMED_LOOP void lockedHotWritePass(ResidentMap &M) {
 // Single-threaded cases
 //===----------------------------------------------------------------------===//
 
-void HotWrite(benchmark::State &State) {
+// The hot-write cases, on a map of the calling thread's own.
+template <void (*Pass)(ResidentMap &)>
+void runHotWrite(benchmark::State &State) {
   ResidentMap M;
   fillResidentMap(publish(M));
   for (auto _ : State)
-    hotWritePass(M);
+    Pass(M);
   benchmark::DoNotOptimize(M.at(kResidentKeys - 1));
   setOpsPerIteration(State, kResidentKeys);
 }
 
+void HotWrite(benchmark::State &State) { runHotWrite<hotWritePass>(State); }
+
 void HotWriteEach(benchmark::State &State) {
-  ResidentMap M;
-  fillResidentMap(publish(M));
-  for (auto _ : State)
-    hotWriteEachPass(M);
-  benchmark::DoNotOptimize(M.at(kResidentKeys - 1));
-  setOpsPerIteration(State, kResidentKeys);
+  runHotWrite<hotWriteEachPass>(State);
 }
 
 // Emplace kChurnKeys distinct keys, then erase them: 2 * kChurnKeys writes,
@@ -218,12 +217,7 @@ void Find(benchmark::State &State) {
 // slowdown with more threads comes from the hooks (shared cache lines in the
 // runtime's tables) or from the machine.
 void OwnMapHotWrite(benchmark::State &State) {
-  ResidentMap M;
-  fillResidentMap(publish(M));
-  for (auto _ : State)
-    hotWritePass(M);
-  benchmark::DoNotOptimize(M.at(kResidentKeys - 1));
-  setOpsPerIteration(State, kResidentKeys);
+  runHotWrite<hotWritePass>(State);
 }
 
 // All threads write one map, each write under one mutex: correctly
