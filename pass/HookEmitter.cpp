@@ -136,7 +136,7 @@ static Value *tableEntry(IRBuilder<> &B, GlobalVariable *Table, Value *Addr,
 }
 
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
-                                 Constant *Site, const DebugLoc &DL) {
+                                 Value *Site, const DebugLoc &DL) {
   if (!FastTable) {
     IRBuilder<> B(Before);
     B.SetCurrentDebugLocation(DL);

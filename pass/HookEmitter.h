@@ -34,7 +34,7 @@ public:
   /// Begins a write of Map right before Before (which may end up in another
   /// block: the inline path adds control flow above it).
   OpenWrite emitBegin(llvm::Instruction *Before, llvm::Value *Map,
-                      llvm::Constant *Site, const llvm::DebugLoc &DL);
+                      llvm::Value *Site, const llvm::DebugLoc &DL);
   /// Ends W at Where.
   void emitEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
                llvm::Value *Site, const llvm::DebugLoc &DL);
