@@ -34,6 +34,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "EscapeAnalysis.h"
+#include "GuardStubs.h"
 #include "HookEmitter.h"
 #include "LLVMCompat.h"
 #include "LoopWindows.h"
@@ -77,6 +78,8 @@ using namespace mapguard;
 
 STATISTIC(NumWriteSitesSeen, "Map write call sites recognised");
 STATISTIC(NumWriteSitesWrapped, "Map write call sites wrapped with hooks");
+STATISTIC(NumSitesOutlined,
+          "Map write call sites that call a guarded stub of their operation");
 STATISTIC(NumCallsMadeInvokes,
           "Map write calls turned into invokes to guard their unwind path");
 STATISTIC(NumSitesOptedOut, "Map write call sites in opted-out functions");
@@ -112,6 +115,13 @@ cl::opt<bool> ClLoopWindows(
     cl::desc("Guard a loop's writes to one map, with nothing between them "
              "that could synchronise, as one window per run of the loop"),
     cl::Hidden, cl::init(true));
+
+cl::opt<cl::boolOrDefault> ClOutline(
+    "mapguard-outline",
+    cl::desc("Make each guarded write call one guarded stub of its "
+             "operation per module instead of wrapping it in place (default: "
+             "on in strict mode, off in fast mode)"),
+    cl::Hidden);
 
 cl::opt<std::string> ClIgnorelist(
     "mapguard-ignorelist",
@@ -169,13 +179,14 @@ private:
   std::optional<std::string> whyOptedOut(const Function &F) const;
   void decide(WriteSite &Site, const ScopeLists &Scope);
   bool instrumentCallSite(const WriteSite &Site);
+  void wrapCall(CallBase &CB, ArrayRef<Value *> Maps, Value *Desc);
   bool canGuardUnwinding(CallBase &CB) const;
   bool leaveUnguarded(const CallBase &CB, const MapOperation &Op,
                       const Twine &Why);
   Constant *createSiteDescriptor(const CallBase &CB, const MapOperation &Op);
   Constant *getString(StringRef S);
   void insertEndHooks(BasicBlock::iterator Where, ArrayRef<OpenWrite> Writes,
-                      Constant *Site, const DebugLoc &DL);
+                      Value *Site, const DebugLoc &DL);
   void guardLoopWindows(MutableArrayRef<WriteSite> Sites,
                         MutableArrayRef<ReadSite> Reads,
                         MutableArrayRef<SiteRecord> Records);
@@ -189,6 +200,8 @@ private:
   Type *IntPtrTy;
   PointerType *PtrTy;
   std::optional<HookEmitter> Hooks;
+  GuardStubs Stubs;
+  bool Outline;
   // Node-based, so that WriteSite::Op stays valid as the cache grows.
   std::map<const Function *, std::optional<MapOperation>> CalleeCache;
   std::map<const Function *, std::optional<MapRead>> ReadCache;
@@ -202,7 +215,9 @@ private:
 MapGuardInstrumenter::MapGuardInstrumenter(Module &M)
     : M(M), Ctx(M.getContext()),
       IntPtrTy(M.getDataLayout().getIntPtrType(M.getContext())),
-      PtrTy(PointerType::getUnqual(M.getContext())) {}
+      PtrTy(PointerType::getUnqual(M.getContext())), Stubs(M),
+      Outline(ClOutline == cl::BOU_UNSET ? ClMode == GuardMode::Strict
+                                         : ClOutline == cl::BOU_TRUE) {}
 
 
 const MapRead *MapGuardInstrumenter::classifyReadCallee(const Function *Callee) {
@@ -262,7 +277,7 @@ void MapGuardInstrumenter::collectOptedOutFunctions() {
 /// Whether \p F's calls are sites at all. Opted-out functions have sites
 /// (reported, not guarded); container members do not.
 bool MapGuardInstrumenter::shouldInstrumentFunction(const Function &F) const {
-  if (F.isDeclaration() || F.getName().starts_with("__mapguard_"))
+  if (F.isDeclaration() || F.getName().starts_with("__mapguard"))
     return false;
   // Calls made inside a container's own members are already covered by the
   // guarded outer call.
@@ -366,7 +381,7 @@ bool MapGuardInstrumenter::canGuardUnwinding(CallBase &CB) const {
 
 void MapGuardInstrumenter::insertEndHooks(BasicBlock::iterator Where,
                                           ArrayRef<OpenWrite> Writes,
-                                          Constant *Site, const DebugLoc &DL) {
+                                          Value *Site, const DebugLoc &DL) {
   // Undo in reverse order of the begins. Each end goes right before the same
   // instruction, so after the ends emitted before it.
   Instruction *Before = &*Where;
@@ -412,6 +427,28 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
                                   "hook (musttail or funclet-based EH)");
 
   Constant *Desc = createSiteDescriptor(CB, Op);
+  ++NumWriteSitesWrapped;
+  if (Outline && !GuardStubs::whyNotOutlined(CB)) {
+    CallInst *Inner;
+    Function *Stub = Stubs.get(CB, ThisArg, NumMaps, Inner);
+    if (Inner) {
+      SmallVector<Value *, 2> StubMaps;
+      for (unsigned I = 0; I != NumMaps; ++I)
+        StubMaps.push_back(Stub->getArg(ThisArg + I));
+      wrapCall(*Inner, StubMaps, Stub->getArg(Stub->arg_size() - 1));
+    }
+    GuardStubs::redirect(CB, Stub, Desc);
+    ++NumSitesOutlined;
+    return true;
+  }
+  wrapCall(CB, Maps, Desc);
+  return true;
+}
+
+/// Wraps CB, a call or an invoke that writes Maps, with the hooks: the
+/// begins before it, the ends on every way out of it.
+void MapGuardInstrumenter::wrapCall(CallBase &CB, ArrayRef<Value *> Maps,
+                                    Value *Desc) {
   const DebugLoc &DL = CB.getDebugLoc();
   SmallVector<OpenWrite, 2> Writes;
   for (Value *Map : Maps)
@@ -420,8 +457,7 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   if (auto *CI = dyn_cast<CallInst>(&CB)) {
     if (CI->doesNotThrow() || CB.getFunction()->doesNotThrow()) {
       insertEndHooks(std::next(CI->getIterator()), Writes, Desc, DL);
-      ++NumWriteSitesWrapped;
-      return true;
+      return;
     }
     // The call may throw out of this function: give it a cleanup landing
     // pad that ends the write and resumes unwinding.
@@ -433,8 +469,7 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
     InvokeInst *II = makeInvoke(CI, Cleanup);
     insertEndHooks(II->getNormalDest()->getFirstInsertionPt(), Writes, Desc,
                    DL);
-    ++NumWriteSitesWrapped;
-    return true;
+    return;
   }
 
   auto *II = cast<InvokeInst>(&CB);
@@ -455,8 +490,6 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
     Unwind = NewBBs[0];
   }
   insertEndHooks(Unwind->getFirstInsertionPt(), Writes, Desc, DL);
-  ++NumWriteSitesWrapped;
-  return true;
 }
 
 /// A new block of F, Name: a cleanup landing pad and a resume. Hooks go

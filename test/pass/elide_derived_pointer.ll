@@ -1,7 +1,7 @@
 ; Pointers derived from a local map (a field of a local struct, a phi or a
 ; select of two locals) are not followed: the analysis treats them as
 ; escapes and the writes stay guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
 
 %struct.Holder = type { i64, [48 x i8] }
 

@@ -2,10 +2,10 @@
 ; members (writes and reads), lifetime markers and a zero-initialising
 ; memset cannot be written by another thread: its writes are not guarded,
 ; and a missed remark says why. -mapguard-elide=0 guards them again.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
 ; RUN:   -pass-remarks-missed=mapguard 2>%t.remarks | FileCheck %s
 ; RUN: FileCheck %s --check-prefix=REMARK --input-file=%t.remarks
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-elide=0 -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-elide=0 -S %s \
 ; RUN:   | FileCheck %s --check-prefix=NOELIDE
 
 declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEEC2Ev(ptr) nounwind

@@ -3,10 +3,10 @@
 ; stores and releases it with one, and calls the runtime only otherwise.
 ; Strict is the default and calls the hooks; a bad mode is an error naming
 ; the option.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s --check-prefix=STRICT
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=strict -S %s | FileCheck %s --check-prefix=STRICT
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=fast -S %s | FileCheck %s --check-prefix=FAST
-; RUN: not %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=quick -S %s 2>&1 | FileCheck %s --check-prefix=BAD
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s --check-prefix=STRICT
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-mode=strict -S %s | FileCheck %s --check-prefix=STRICT
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-mode=fast -S %s | FileCheck %s --check-prefix=FAST
+; RUN: not %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-mode=quick -S %s 2>&1 | FileCheck %s --check-prefix=BAD
 
 declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 

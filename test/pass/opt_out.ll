@@ -1,7 +1,7 @@
 ; MAPGUARD_NO_INSTRUMENT (annotate("mapguard_no_instrument")) and clang's
 ; disable_sanitizer_instrumentation attribute keep a function's writes
 ; unguarded; an unrelated annotation does not.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
 
 @m = global [48 x i8] zeroinitializer, align 8
 @.str.skip = private unnamed_addr constant [23 x i8] c"mapguard_no_instrument\00", section "llvm.metadata"

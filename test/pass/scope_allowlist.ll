@@ -1,7 +1,7 @@
 ; -mapguard-allowlist: only writes that match an entry (its file by src:, or
 ; its function by fun:) are guarded; the others are left alone, with a
 ; missed remark saying so.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
 ; RUN:   -mapguard-allowlist=%S/Inputs/allow_net.txt \
 ; RUN:   -pass-remarks-missed=mapguard 2>%t.remarks | FileCheck %s
 ; RUN: FileCheck %s --check-prefix=REMARK --input-file=%t.remarks

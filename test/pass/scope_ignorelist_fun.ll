@@ -1,10 +1,10 @@
 ; -mapguard-ignorelist: `fun:` globs match a function's mangled name, its
 ; qualified name (no parameters) or its demangled name with parameters; its
 ; writes are then left alone. Other functions are still guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
 ; RUN:   -mapguard-ignorelist=%S/Inputs/ignore_functions.txt | FileCheck %s
 ; Without the list, every one of them is guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
 ; RUN:   | FileCheck %s --check-prefix=NOLIST
 
 @m = global [48 x i8] zeroinitializer, align 8

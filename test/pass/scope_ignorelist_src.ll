@@ -1,10 +1,10 @@
 ; -mapguard-ignorelist: `src:` globs match the file a write is written in
 ; (its debug location) or the translation unit (the module's source file).
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
 ; RUN:   -mapguard-ignorelist=%S/Inputs/ignore_sources.txt | FileCheck %s
 ; The same module as another translation unit: only the header's write is
 ; ignored.
-; RUN: sed 's/generated.cpp/main.cpp/' %s | %opt -load-pass-plugin=%plugin -passes=mapguard -S \
+; RUN: sed 's/generated.cpp/main.cpp/' %s | %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S \
 ; RUN:   -mapguard-ignorelist=%S/Inputs/ignore_sources.txt | FileCheck %s --check-prefix=MAIN
 
 source_filename = "src/generated.cpp"

@@ -1,7 +1,7 @@
 ; A special-case list shared with the sanitizers: MapGuard reads the entries
 ; before any section header and those in sections whose glob matches
 ; "mapguard" ([mapguard], [{address,mapguard}]), not those of other sections.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
 ; RUN:   -mapguard-ignorelist=%S/Inputs/sections.txt | FileCheck %s
 
 @m = global [48 x i8] zeroinitializer, align 8

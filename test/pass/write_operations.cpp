@@ -4,6 +4,7 @@
 // RUN: %clangxx -std=c++17 -O0 -fpass-plugin=%plugin -S -emit-llvm -o %t.ll %s
 // RUN: FileCheck %s --input-file=%t.ll
 // RUN: FileCheck %s --input-file=%t.ll --check-prefix=READS
+// RUN: %clangxx -std=c++17 -O0 -fpass-plugin=%plugin -fplugin=%plugin -mllvm -mapguard-outline=0 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=INPLACE
 // RUN: %if libcxx %{ %clangxx -std=c++17 -stdlib=libc++ -O0 -fpass-plugin=%plugin -S -emit-llvm -o %t.libcxx.ll %s %}
 // RUN: %if libcxx %{ FileCheck %s --input-file=%t.libcxx.ll %}
 // RUN: %if libcxx %{ FileCheck %s --input-file=%t.libcxx.ll --check-prefix=READS %}
@@ -103,10 +104,16 @@ void all() {
 //
 // 13 writes in each mapWrites (merge, swap and move assignment write two
 // maps), 4 in each multiWrites, 9 in each setWrites (merge and swap: two).
+// Each write calls its operation's guarded stub (strict mode's default);
+// in place (-mapguard-outline=0) each write is wrapped with hooks.
 // CHECK-LABEL: define {{.*}}void @_Z9mapWritesI{{[^(]*}}3mapIii{{[^(]*}}(
-// CHECK-COUNT-16: call i64 @__mapguard_write_begin(
-// CHECK-NOT:      call i64 @__mapguard_write_begin(
+// CHECK-COUNT-13: {{call|invoke}} {{.*}}@__mapguard.guard.
+// CHECK-NOT:      {{call|invoke}} {{.*}}@__mapguard.guard.
 // CHECK:          ret void
+// INPLACE-LABEL: define {{.*}}void @_Z9mapWritesI{{[^(]*}}3mapIii{{[^(]*}}(
+// INPLACE-COUNT-16: call i64 @__mapguard_write_begin(
+// INPLACE-NOT:      call i64 @__mapguard_write_begin(
+// INPLACE:          ret void
 //
 // READS-DAG: c"find\00"
 // READS-DAG: c"count\00"

@@ -1,0 +1,64 @@
+//===- GuardStubs.h - One guarded copy of each container operation --------===//
+//
+// Strict mode does not wrap each write site in place. Each container
+// operation a module writes with gets one internal, never-inlined stub,
+//
+//     define internal <ret> @__mapguard.guard.<callee>(<callee's params>,
+//                                                     ptr %site) noinline {
+//       %t = call i64 @__mapguard_write_begin(ptr %this, ptr %site)
+//       %r = invoke <ret> @<callee>(<params>) to ... unwind ...
+//       ; the end hook on both ways out
+//     }
+//
+// and every site calls the stub instead of the operation, with its own
+// descriptor as the one extra argument. A site then costs the compiler one
+// call, as it did before the pass ran, instead of two hook calls, an invoke
+// and a landing pad, and the operation's body is inlined once per module
+// instead of once per site. At run time it costs one more call and return
+// per write, beside the two calls and the locked instruction of strict
+// mode's check.
+//
+// GuardStubs builds the stub and its inner call; the caller wraps that call
+// with the hooks, as it would wrap a site.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MAPGUARD_GUARDSTUBS_H
+#define MAPGUARD_GUARDSTUBS_H
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/IR/InstrTypes.h"
+#include "llvm/IR/Module.h"
+
+#include <tuple>
+
+namespace mapguard {
+
+class GuardStubs {
+public:
+  explicit GuardStubs(llvm::Module &M) : M(M) {}
+
+  /// Why \p CB cannot call a stub (it is then wrapped in place), or null.
+  static const char *whyNotOutlined(const llvm::CallBase &CB);
+
+  /// The stub for \p CB's callee whose maps are its arguments ThisArg to
+  /// ThisArg + NumMaps - 1. A new stub's body is its one call of the
+  /// callee, returned in \p NewInnerCall for the caller to wrap; an
+  /// existing stub sets it to null.
+  llvm::Function *get(const llvm::CallBase &CB, unsigned ThisArg,
+                      unsigned NumMaps, llvm::CallInst *&NewInnerCall);
+
+  /// Replaces \p CB by the same call or invoke of \p Stub with \p Site as
+  /// the last argument. Returns the new call.
+  static llvm::CallBase *redirect(llvm::CallBase &CB, llvm::Function *Stub,
+                                  llvm::Value *Site);
+
+private:
+  llvm::Module &M;
+  llvm::DenseMap<std::tuple<llvm::Function *, unsigned, unsigned>,
+                 llvm::Function *>
+      Stubs;
+};
+
+} // namespace mapguard
+
+#endif // MAPGUARD_GUARDSTUBS_H
