@@ -122,18 +122,25 @@ Function *GuardStubs::get(const CallBase &CB, unsigned ThisArg,
                           "__mapguard.guard." + Callee->getName(), M);
   Stub->setCallingConv(Callee->getCallingConv());
   AttributeList CalleeAttrs = Callee->getAttributes();
-  SmallVector<AttributeSet, 8> ParamAttrs;
-  for (unsigned I = 0; I != CalleeTy->getNumParams(); ++I)
-    ParamAttrs.push_back(CalleeAttrs.getParamAttrs(I));
-  ParamAttrs.push_back(AttributeSet());
+  // The inner call passes each argument as the callee declares it (byval,
+  // sret and the like must match at the call). The stub's own parameters
+  // say the same, less what the hooks make untrue: they keep the map's
+  // address.
+  SmallVector<AttributeSet, 8> InnerParams, StubParams;
+  for (unsigned I = 0; I != CalleeTy->getNumParams(); ++I) {
+    AttributeSet A = CalleeAttrs.getParamAttrs(I);
+    InnerParams.push_back(A);
+    for (Attribute::AttrKind K : {Attribute::NoCapture, Attribute::ReadNone,
+                                  Attribute::ReadOnly, Attribute::WriteOnly})
+      A = A.removeAttribute(Ctx, K);
+    StubParams.push_back(A);
+  }
+  StubParams.push_back(AttributeSet()); // the site
   Stub->setAttributes(AttributeList::get(
       Ctx, AttributeSet::get(Ctx, stubFunctionAttributes(*Callee)),
-      CalleeAttrs.getRetAttrs(), ParamAttrs));
-  // The inner call passes each argument as the callee declares it (byval,
-  // sret and the like must match at the call).
-  ParamAttrs.pop_back();
+      CalleeAttrs.getRetAttrs(), StubParams));
   AttributeList InnerAttrs = AttributeList::get(
-      Ctx, AttributeSet(), CalleeAttrs.getRetAttrs(), ParamAttrs);
+      Ctx, AttributeSet(), CalleeAttrs.getRetAttrs(), InnerParams);
   for (unsigned I = 0; I != Stub->arg_size() - 1; ++I)
     Stub->getArg(I)->setName(I < ThisArg || I >= ThisArg + NumMaps ? "arg"
                                                                    : "map");
