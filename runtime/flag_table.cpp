@@ -84,6 +84,18 @@ __attribute__((noinline, cold)) static uint16_t RegisterThread() {
   return Index;
 }
 
+// Asks for P's cache line in exclusive state: the loads and the CAS or
+// stores that follow then cost one transfer from another core, not two
+// (a load alone would fetch it shared, and the write upgrade it after).
+// PREFETCHW is a no-op on x86-64 processors that predate it.
+static inline void PrefetchForWrite(const void *P) {
+#if defined(__x86_64__)
+  asm volatile("prefetchw %0" : : "m"(*static_cast<const char *>(P)));
+#else
+  __builtin_prefetch(P, /*rw=*/1);
+#endif
+}
+
 static inline uint16_t ThreadIndex() {
   uint16_t Index = t_thread_index;
   if (LIKELY(Index != 0))
@@ -216,7 +228,15 @@ static __thread uint32_t t_handoffs_to_skip
 
 // Handoff holds taken per map, by hash (a map sharing a counter with
 // another only holds less often).
-static std::atomic<uint8_t> g_map_holds[1u << kMapHoldBits];
+// Exported: fast mode's inline claim (pass/HookEmitter.cpp) takes a map over
+// from another thread without calling the runtime once its count has
+// reached kHoldsPerMap, as NoteHandoff would do nothing more for it.
+extern "C" __attribute__((visibility("default")))
+std::atomic<uint8_t> __mapguard_map_holds[1u << kMapHoldBits];
+std::atomic<uint8_t> __mapguard_map_holds[1u << kMapHoldBits];
+#define g_map_holds __mapguard_map_holds
+static_assert(sizeof(std::atomic<uint8_t>) == 1,
+              "pass/HookEmitter.cpp loads it as [4096 x i8]");
 
 // Holds if the budget allows; true if it did.
 __attribute__((noinline, cold)) static bool HoldAfterHandoff() {
@@ -254,13 +274,10 @@ static inline bool HoldIfFirstOfThread() {
   return true;
 }
 
-// Called with the map's flag held, in both modes. Previous: what the claimed
-// slot held, the tombstone of the map's last write if the table still
-// remembers it. Same thread as last time: one compare.
-static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey,
-                              uint64_t Previous) {
-  if (LIKELY(Previous == (MyKey | kTombBit)))
-    return;
+// A write that found another thread's tombstone of its map, or none:
+// Previous is what its claim replaced. Called with the map's flag held.
+__attribute__((noinline)) static void NoteHandoff(uintptr_t Addr,
+                                                  uint64_t Previous) {
   if (HoldIfFirstOfThread())
     return;
   if (!Previous || KeyAddress(Previous) != Addr)
@@ -270,6 +287,16 @@ static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey,
   uint8_t Taken = Holds.load(std::memory_order_relaxed);
   if (Taken < kHoldsPerMap && HoldAfterHandoff())
     Holds.store(uint8_t(Taken + 1), std::memory_order_relaxed);
+}
+
+// Called with the map's flag held, in both modes. Previous: what the claimed
+// slot held, the tombstone of the map's last write if the table still
+// remembers it. Same thread as last time: one compare.
+static inline void NoteWriter(uintptr_t Addr, uint64_t MyKey,
+                              uint64_t Previous) {
+  if (LIKELY(Previous == (MyKey | kTombBit)))
+    return;
+  NoteHandoff(Addr, Previous);
 }
 
 // Stress mode (stress=1), for test suites: a guarded write sleeps a random
@@ -331,6 +358,19 @@ void __mapguard::ResetHandoffHistory() {
 // overlap). Every claim and scan is seq_cst, which is what makes "one of the
 // two sees the other" hold.
 //
+// The hooks' common case (a registered thread, no stress, a tombstone of
+// the map in its bucket) is written apart, in straight-line code, and keeps
+// exactly these steps: the claim is the same seq_cst CAS, on a slot that
+// TryClaim would rank first too, and the scans are the same seq_cst loads
+// of the three other slots. Only their outcome is reduced to "did any other
+// slot hold a write of this map"; when one did, the general code scans the
+// bucket again, still after the claim (begin) or still before the release
+// (end), and reports what it finds. The argument above holds for any scan
+// made in that interval: a rescan that no longer finds a key the first scan
+// saw means that writer has released since, and the argument's second half
+// applies to it as to any writer found released: its end hook's scan saw
+// our claim, or its call had returned before we claimed.
+//
 // Free of false positives: a key without kTombBit is present only while its
 // owner is between begin and end (every begin is matched by an end on every
 // path), two maps that share a bucket have different keys, and so a map born
@@ -338,8 +378,10 @@ void __mapguard::ResetHandoffHistory() {
 //
 // Under contention (a map shared under a mutex changes writer at nearly
 // every write) the bucket's line comes from another core: the begin hook
-// asks for it in exclusive state at once, so the scan and the CAS that
-// follow cost one transfer, not two.
+// asks for it in exclusive state at once (PREFETCHW), so the loads and the
+// CAS that follow cost one transfer, not two. A handoff whose map has spent
+// its holds calls nothing more: the test for it is a load of the map's hold
+// counter, beside the compare with the thread's own tombstone.
 
 static inline Bucket &StrictBucket(uintptr_t Addr) {
   return g_strict_table[StrictBucketIndex(Addr)];
@@ -415,31 +457,39 @@ static inline bool ScanForOthers(Bucket &B, Slot *Mine, uintptr_t Addr,
   return Nested;
 }
 
-MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
-  uintptr_t Addr = uintptr_t(Map);
+// The rest of a begin whose claim took Previous out of Mine: step 2, then
+// the handoff bookkeeping. Returns the token, or 0 for a nested write.
+static inline uintptr_t FinishClaim(Bucket &B, Slot *Mine, uintptr_t Addr,
+                                    uint64_t MyKey, const Site *S,
+                                    uint64_t Previous, uint64_t *Reported) {
+  // 2. Is anyone else writing this map, or did someone claim it while we
+  // were claiming?
+  if (UNLIKELY(ScanForOthers(B, Mine, Addr, MyKey, S, Reported))) {
+    Unclaim(*Mine, Previous); // the outer write on this thread holds it
+    return 0;
+  }
+  NoteWriter(Addr, MyKey, Previous);
+  if (UNLIKELY(g_options.stress))
+    StressDelay();
+  return uintptr_t(Mine);
+}
+
+// Everything the begin hook's common case leaves out: the thread's first
+// write, stress, a bucket without a tombstone of the map or a lost CAS.
+__attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
+                                                          const Site *S) {
   if (UNLIKELY(!IsTrackable(Addr)))
     return 0;
   uint64_t MyKey = MakeKey(Addr, ThreadIndex());
   Bucket &B = StrictBucket(Addr);
-  __builtin_prefetch(&B, /*rw=*/1);
   // With halt_on_error=0 a conflict is reported once and the write goes on:
   // remember whom we reported so that a rescan does not repeat it.
   uint64_t Reported = 0;
   for (unsigned Retry = 0;; ++Retry) {
     // 1. Claim a slot.
     uint64_t Previous = 0;
-    if (Slot *Mine = TryClaim(B, Addr, MyKey, S, &Previous)) {
-      // 2. Is anyone else writing this map, or did someone claim it while
-      // we were claiming?
-      if (UNLIKELY(ScanForOthers(B, Mine, Addr, MyKey, S, &Reported))) {
-        Unclaim(*Mine, Previous); // the outer write on this thread holds it
-        return 0;
-      }
-      NoteWriter(Addr, MyKey, Previous);
-      if (UNLIKELY(g_options.stress))
-        StressDelay();
-      return uintptr_t(Mine);
-    }
+    if (Slot *Mine = TryClaim(B, Addr, MyKey, S, &Previous))
+      return FinishClaim(B, Mine, Addr, MyKey, S, Previous, &Reported);
     // Four writes hold this bucket: report any of them that writes this map,
     // then wait for one to end, or give up.
     if (ScanForOthers(B, nullptr, Addr, MyKey, S, &Reported))
@@ -452,12 +502,96 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   }
 }
 
-MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
-                                             uintptr_t Token) {
-  if (Token == 0)
-    return;
+// NoteHandoff, then the token: a tail call for the common case.
+__attribute__((noinline)) static uintptr_t
+HandoffThenToken(uintptr_t Addr, uint64_t Previous, Slot *Mine) {
+  NoteHandoff(Addr, Previous);
+  return uintptr_t(Mine);
+}
+
+// Step 2 of a claim made by the common case, when the bucket holds another
+// write of the map: ScanForOthers sorts out which (nested, or a conflict).
+__attribute__((noinline)) static uintptr_t
+StrictBeginMet(Bucket &B, Slot *Mine, uintptr_t Addr, uint64_t MyKey,
+               const Site *S, uint64_t Previous) {
+  uint64_t Reported = 0;
+  return FinishClaim(B, Mine, Addr, MyKey, S, Previous, &Reported);
+}
+
+// Whether a slot of Mine's bucket other than Mine holds a write of Addr in
+// progress, by any thread: a key whose bits above the thread index are the
+// address (a tombstone's top bit is set, and Addr < 2^47 has none there; 0
+// is no address). The other three slots are Mine's address with one or
+// both of the slot-index bits flipped. The same seq_cst loads as
+// ScanForOthers'.
+static inline bool OtherWritesOf(Slot *Mine, uintptr_t Addr) {
+  static_assert(kSlotsPerBucket == 4, "three other slots");
+  bool Found = false;
+#pragma GCC unroll 3
+  for (uintptr_t Flip = 1; Flip < kSlotsPerBucket; ++Flip) {
+    Slot &Other =
+        *reinterpret_cast<Slot *>(uintptr_t(Mine) ^ (Flip * sizeof(Slot)));
+    Found |= (Other.key.load(std::memory_order_seq_cst) >> kThreadIndexBits) ==
+             Addr;
+  }
+  return Found;
+}
+
+// The common case, in straight-line code: a registered thread, no stress,
+// and a bucket that remembers the map (a tombstone of it, the thread's own
+// or, at a handoff, another thread's). Claimed with the same seq_cst CAS as
+// TryClaim's and checked with the same seq_cst scan as ScanForOthers', so
+// the argument above holds for it unchanged; anything unusual goes to the
+// general path.
+MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   uintptr_t Addr = uintptr_t(Map);
-  uint64_t MyKey = MakeKey(Addr, ThreadIndex());
+  uint16_t Index = t_thread_index;
+  if (UNLIKELY(!IsTrackable(Addr) || Index == 0 || g_options.stress))
+    return StrictBeginSlow(Addr, S);
+  uint64_t MyKey = MakeKey(Addr, Index);
+  Bucket &B = StrictBucket(Addr);
+  PrefetchForWrite(&B);
+  // A tombstone of this map: its bits above the thread index are this one's.
+  uint64_t MapTomb = MakeKey(Addr, 0) | kTombBit;
+  Slot *Mine = nullptr;
+  uint64_t Previous = 0;
+#pragma GCC unroll 4
+  for (Slot &Candidate : B.slots) {
+    uint64_t Key = Candidate.key.load(std::memory_order_relaxed);
+    if (((Key ^ MapTomb) >> kThreadIndexBits) == 0) {
+      Mine = &Candidate;
+      Previous = Key;
+      break;
+    }
+  }
+  if (UNLIKELY(!Mine) ||
+      UNLIKELY(!Mine->key.compare_exchange_strong(Previous, MyKey,
+                                                  std::memory_order_seq_cst)))
+    return StrictBeginSlow(Addr, S);
+  Mine->site.store(S, std::memory_order_release);
+  // Nobody else writes the map, and this write is not nested in another of
+  // ours.
+  if (UNLIKELY(OtherWritesOf(Mine, Addr)))
+    return StrictBeginMet(B, Mine, Addr, MyKey, S, Previous);
+  // The map's last write was another thread's, and NoteHandoff may still
+  // have something to do (the thread's first hold, or the map's). Computed
+  // without branches: a map shared under a mutex changes hands at random.
+  bool Handoff = (Previous != (MyKey | kTombBit)) &
+                 (!t_started | (g_map_holds[HashAddress(Addr, kMapHoldBits)]
+                                    .load(std::memory_order_relaxed) <
+                                kHoldsPerMap));
+  if (UNLIKELY(Handoff))
+    return HandoffThenToken(Addr, Previous, Mine);
+  return uintptr_t(Mine);
+}
+
+// The end hook's general case: reports, and a slot that is no longer ours.
+// (It takes the hook's own arguments, so that the common case need keep
+// nothing across the call.)
+__attribute__((noinline)) static void
+StrictEndSlow(void *Map, const Site *S, uintptr_t Token) {
+  uintptr_t Addr = uintptr_t(Map);
+  uint64_t MyKey = MakeKey(Addr, t_thread_index);
   Slot *Mine = reinterpret_cast<Slot *>(Token);
   Bucket &B =
       *reinterpret_cast<Bucket *>(Token & ~uintptr_t(sizeof(Bucket) - 1));
@@ -476,6 +610,24 @@ MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
     Mine->site.store(nullptr, std::memory_order_relaxed);
     Mine->key.store(MyKey | kTombBit, std::memory_order_release);
   }
+}
+
+MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
+                                             uintptr_t Token) {
+  if (Token == 0)
+    return;
+  uintptr_t Addr = uintptr_t(Map);
+  // The thread has an index: its begin hook gave it one.
+  uint64_t MyKey = MakeKey(Addr, t_thread_index);
+  Slot *Mine = reinterpret_cast<Slot *>(Token);
+  // Did someone start writing this map while we were? The common case: no
+  // other slot holds a write of it, and ours still holds our key.
+  bool Unusual = OtherWritesOf(Mine, Addr) |
+                 (Mine->key.load(std::memory_order_relaxed) != MyKey);
+  if (UNLIKELY(Unusual))
+    return StrictEndSlow(Map, S, Token);
+  Mine->site.store(nullptr, std::memory_order_relaxed);
+  Mine->key.store(MyKey | kTombBit, std::memory_order_release);
 }
 
 //===----------------------------------------------------------------------===//
@@ -514,7 +666,7 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin_fast(void *Map,
     return 0;
   uint64_t MyKey = MakeKey(Addr, ThreadIndex());
   Slot &Mine = g_fast_table[FastSlotIndex(Addr)];
-  __builtin_prefetch(&Mine, /*rw=*/1); // the stores below need it exclusive
+  PrefetchForWrite(&Mine); // the stores below need it exclusive
   uint64_t Key = Mine.key.load(std::memory_order_relaxed);
   if (LIKELY(!IsActiveKey(Key))) {
     // The site before the key: a reader that sees the key sees the site.

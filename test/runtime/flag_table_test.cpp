@@ -220,6 +220,71 @@ TEST(StrictBucketDeathTest, ConflictInAFullBucketIsFound) {
                     kFirstSite, "mg-first"));
 }
 
+// The hooks' common case (flag_table.cpp: a tombstone of the map in its
+// bucket) must report as the general code does. A reported overlap with
+// halt_on_error=0 leaves two tombstones of the map, so that both writers
+// below take the common case.
+static void LeaveTwoTombstones(uintptr_t Map) {
+  g_options.halt_on_error = false;
+  {
+    HeldWrite Earlier(Mode::Strict, Map, &kFirstSite, "mg-earlier");
+    uintptr_t Token = __mapguard_write_begin((void *)Map, &kSecondSite);
+    __mapguard_write_end((void *)Map, &kSecondSite, Token);
+  }
+  g_options.halt_on_error = true;
+}
+
+// Then the first writer (kThirdSite, on "mg-first") holds a write while the
+// second (kSecondSite, on this thread) begins one, and the second finds the
+// first; or (AtEnd) the second claims without looking, as one whose scan
+// ran too early, and the first's end hook finds it.
+static void OverlapInTheCommonCase(uintptr_t Map, bool AtEnd) {
+  LeaveTwoTombstones(Map);
+  NameThisThread("mg-second");
+  HeldWrite First(Mode::Strict, Map, &kThirdSite, "mg-first");
+  if (!AtEnd) {
+    __mapguard_write_begin((void *)Map, &kSecondSite); // aborts
+    return;
+  }
+  uintptr_t Token = Claim(Mode::Strict, Map, &kSecondSite);
+  First.end(); // reports and aborts on the first writer's thread
+  __mapguard_write_end((void *)Map, &kSecondSite, Token);
+}
+
+TEST(StrictCommonCaseDeathTest, SecondWriterFindsTheFirstAtBegin) {
+  uintptr_t Map = FakeMap(410);
+  EXPECT_EXIT(OverlapInTheCommonCase(Map, /*AtEnd=*/false),
+              ::testing::KilledBySignal(SIGABRT),
+              ReportPattern(Map, kSecondSite.container, kSecondSite,
+                            "mg-second", kThirdSite, "mg-first"));
+}
+
+TEST(StrictCommonCaseDeathTest, FirstWriterFindsTheSecondAtEnd) {
+  uintptr_t Map = FakeMap(411);
+  EXPECT_EXIT(OverlapInTheCommonCase(Map, /*AtEnd=*/true),
+              ::testing::KilledBySignal(SIGABRT),
+              ReportPattern(Map, kThirdSite.container, kSecondSite,
+                            "mg-second", kThirdSite, "mg-first"));
+}
+
+TEST_F(StrictBucketTest, CommonCaseClaimsTheMapsTombstoneInPlace) {
+  // A thread's own tombstone and, at a handoff, another thread's: claimed
+  // where it is (the map keeps one slot), nothing reported.
+  uintptr_t Map = FakeMap(420);
+  uintptr_t First = __mapguard_write_begin((void *)Map, &kFirstSite);
+  ASSERT_NE(First, 0u);
+  __mapguard_write_end((void *)Map, &kFirstSite, First);
+  for (int Round = 0; Round < 3; ++Round) {
+    for (int I = 0; I < 3; ++I) {
+      uintptr_t Token = __mapguard_write_begin((void *)Map, &kFirstSite);
+      EXPECT_EQ(Token, First);
+      __mapguard_write_end((void *)Map, &kFirstSite, Token);
+    }
+    HeldWrite Other(Mode::Strict, Map, &kSecondSite);
+    EXPECT_EQ(Other.token(), First);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Fast mode only: one slot per hash value
 //===----------------------------------------------------------------------===//
