@@ -5,12 +5,8 @@
 //
 //   slot  = &__mapguard_fast_table[((map >> 3) * 0x9E3779B97F4A7C15) >> 50]
 //   key   = (map << 16) | __mapguard_thread_index        (a TLS load)
-//   x     = slot->key ^ (key | 1 << 63)    // 0: the thread's own tombstone
-//   begin: if ((x >> 16) == 0 && map < 1 << 47 &&  // a tombstone of this map,
-//              ((x & 0xffff) == 0 ||              // the thread's own, or
-//               (index != 0 &&                    // another's, handed over
-//                __mapguard_map_holds[hash >> 2] >= 8)) && // with holds spent
-//              __mapguard_fast_inline) {           // 0 under stress
+//   begin: if (slot->key == (key | 1 << 63) && map < 1 << 47 &&
+//              __mapguard_fast_inline) {                 // 0 under stress
 //            slot->site = site; slot->key = key;          // claim
 //            token = slot;
 //          } else token = __mapguard_write_begin_fast(map, site);
@@ -21,23 +17,11 @@
 //
 // A slot holding the thread's own tombstone for the map (its last write
 // there ended, and nobody has written there since) is the steady state of a
-// thread writing its own map. Another thread's tombstone for the map is a
-// handoff: the runtime may hold the flag (runtime/flag_table.cpp,
-// NoteHandoff), but only until the map has been held kHoldsPerMap times
-// (__mapguard_map_holds counts them, by the 12-bit hash of the map, the top
-// 12 of the slot's 14 bits); after that a handoff has nothing left to do in
-// the runtime and claims inline too, as a map shared under a mutex does at
-// every lock handoff. A thread without an index (0: its first write) always
-// goes to the runtime, which registers it. The whole test is one integer
-// that is 0 to claim, so that one branch decides: a handoff is predicted
-// like a write of the thread's own, and the slot's line, last written by
-// another core, is fetched while the map's own write goes ahead.
-//
-// The stores are monotonic: on x86-64 the site
+// thread writing its own map. The stores are monotonic: on x86-64 the site
 // still reaches memory before the key (TSO), and a release store would make
 // the optimiser treat it as a barrier for the map's own accesses. Every
-// other case — first write, a handoff with holds left, another map's write
-// or tombstone, a nested write — goes to the
+// other case — first write, another
+// thread's write or tombstone, another map's, a nested write — goes to the
 // runtime. The loads and stores are atomic monotonic, plain moves on
 // x86-64, as in the runtime.
 //
@@ -45,8 +29,6 @@
 #include "HookEmitter.h"
 
 #include "llvm/IR/Constants.h"
-#include "llvm/IR/InlineAsm.h"
-#include "llvm/TargetParser/Triple.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
@@ -63,8 +45,6 @@ constexpr uint64_t HashMultiplier = 0x9E3779B97F4A7C15ull;
 constexpr unsigned ThreadIndexBits = 16;
 constexpr unsigned AddressBits = 47;
 constexpr uint64_t TombBit = uint64_t(1) << 63;
-constexpr unsigned MapHoldBits = 12;
-constexpr unsigned HoldsPerMap = 8;
 
 HookEmitter::HookEmitter(Module &M, bool Fast)
     : M(M), Ctx(M.getContext()), Fast(Fast),
@@ -89,9 +69,6 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
     FastTable = cast<GlobalVariable>(M.getOrInsertGlobal(
         "__mapguard_fast_table",
         ArrayType::get(SlotTy, uint64_t(1) << FastSlotBits)));
-    MapHolds = cast<GlobalVariable>(M.getOrInsertGlobal(
-        "__mapguard_map_holds",
-        ArrayType::get(Type::getInt8Ty(Ctx), uint64_t(1) << MapHoldBits)));
   }
   // Both modes: fast mode's writes build keys from it, and a read on a
   // thread that has none yet goes to the runtime (its first read).
@@ -105,7 +82,7 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
   // is in this module's DSO. A shared library reaches it through the GOT.
   if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
     for (GlobalVariable *GV :
-         {FastTable, StrictTable, MapHolds, ThreadIndex, InlineAllowed})
+         {FastTable, StrictTable, ThreadIndex, InlineAllowed})
       if (GV)
         GV->setDSOLocal(true);
   }
@@ -149,16 +126,13 @@ FunctionCallee HookEmitter::hook(Hook Which) {
 
 /// &Table[((Addr >> 3) * HashMultiplier) >> (64 - Bits)]: the runtime's
 /// HashAddress (runtime/mapguard_internal.h), a slot or a bucket.
-/// Hash, if given, receives the index.
 static Value *tableEntry(IRBuilder<> &B, GlobalVariable *Table, Value *Addr,
-                         unsigned Bits, Value **Hash = nullptr) {
-  Value *Index = B.CreateLShr(
+                         unsigned Bits) {
+  Value *Hash = B.CreateLShr(
       B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier)),
       64 - Bits);
-  if (Hash)
-    *Hash = Index;
   return B.CreateInBoundsGEP(Table->getValueType(), Table,
-                             {B.getInt64(0), Index}, "mapguard.slot");
+                             {B.getInt64(0), Hash}, "mapguard.slot");
 }
 
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
@@ -180,38 +154,18 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Value *Index = B.CreateZExt(IndexLoad, I64);
   Value *Key = B.CreateOr(B.CreateShl(Addr, ThreadIndexBits), Index,
                           "mapguard.key");
-  Value *Hash = nullptr;
-  Value *Slot = tableEntry(B, FastTable, Addr, FastSlotBits, &Hash);
-  emitPrefetchForWrite(B, Slot);
+  Value *Slot = tableEntry(B, FastTable, Addr, FastSlotBits);
   LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
   Seen->setAtomic(AtomicOrdering::Monotonic);
   Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  // 0 when the slot holds the thread's own tombstone for the map; a
-  // tombstone of the map by another thread differs in the low 16 bits only.
-  Value *X = B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit)));
-  // Not a tombstone of this map, or an untrackable address: nonzero.
-  Value *Other = B.CreateOr(B.CreateLShr(X, ThreadIndexBits),
-                            B.CreateLShr(Addr, AddressBits));
-  // Another thread's tombstone counts as ours when the thread has an index
-  // and the map's handoff holds are spent: then its low bits are masked off.
-  LoadInst *Holds = B.CreateAlignedLoad(
-      B.getInt8Ty(),
-      B.CreateInBoundsGEP(MapHolds->getValueType(), MapHolds,
-                          {B.getInt64(0),
-                           B.CreateLShr(Hash, FastSlotBits - MapHoldBits)}),
-      Align(1), "mapguard.holds");
-  Holds->setAtomic(AtomicOrdering::Monotonic);
-  Holds->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  Value *HandedOver =
-      B.CreateAnd(B.CreateICmpUGE(Holds, B.getInt8(HoldsPerMap)),
-                  B.CreateICmpNE(IndexLoad, B.getInt16(0)));
-  Value *LowMask = B.CreateSelect(HandedOver, B.getInt64(0),
-                                  B.getInt64((1u << ThreadIndexBits) - 1));
-  // The runtime allows inline claims (it does not under stress=1).
-  Value *Stressed = B.CreateZExt(B.CreateNot(emitNotStressed(B)), I64);
-  Value *Mine = B.CreateICmpEQ(
-      B.CreateOr(B.CreateOr(Other, B.CreateAnd(X, LowMask)), Stressed),
-      B.getInt64(0), "mapguard.mine");
+  // Own tombstone, and a trackable address: (seen ^ tomb) | (addr >> 47) == 0,
+  // and the runtime allows the inline claim (it does not under stress=1).
+  Value *Mine = B.CreateAnd(
+      B.CreateICmpEQ(
+          B.CreateOr(B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit))),
+                     B.CreateLShr(Addr, AddressBits)),
+          B.getInt64(0)),
+      emitNotStressed(B), "mapguard.mine");
 
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
   SplitBlockAndInsertIfThenElse(Mine, Before, &ThenTerm, &ElseTerm, Likely);
@@ -269,26 +223,6 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   Release->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   B.SetInsertPoint(ElseTerm);
   B.CreateCall(hook(End), {W.Map, Site, W.Token});
-}
-
-void HookEmitter::emitPrefetchForWrite(IRBuilder<> &B, Value *Slot) {
-  // On x86-64, PREFETCHW whatever the target features say: llvm.prefetch
-  // becomes PREFETCHT0 without +prfchw, which asks for the line shared.
-  // (Processors that predate PREFETCHW run it as a no-op.) It reads only the
-  // slot, so the optimiser may still move the map's own accesses around it.
-  if (Triple(M.getTargetTriple()).getArch() == Triple::x86_64) {
-    InlineAsm *Prefetch =
-        InlineAsm::get(FunctionType::get(B.getVoidTy(), {PtrTy}, false),
-                       "prefetchw $0", "*m", /*hasSideEffects=*/true);
-    CallInst *Call = B.CreateCall(Prefetch, {Slot});
-    Call->addParamAttr(
-        0, Attribute::get(Ctx, Attribute::ElementType, B.getInt8Ty()));
-    Call->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
-    Call->setDoesNotThrow();
-    return;
-  }
-  B.CreateIntrinsic(Intrinsic::prefetch, {PtrTy},
-                    {Slot, B.getInt32(1), B.getInt32(3), B.getInt32(1)});
 }
 
 Value *HookEmitter::emitNotStressed(IRBuilder<> &B) {

@@ -68,15 +68,10 @@ private:
   llvm::FunctionCallee Hooks[5];
   /// 1 while the runtime is not under stress (__mapguard_fast_inline).
   llvm::Value *emitNotStressed(llvm::IRBuilder<> &B);
-  /// Asks for Slot's cache line in exclusive state before it is loaded: at a
-  /// handoff it was last written by another core, and the claim's stores
-  /// follow the load.
-  void emitPrefetchForWrite(llvm::IRBuilder<> &B, llvm::Value *Slot);
   // Fast mode's inline path.
   llvm::StructType *SlotTy = nullptr;
   llvm::GlobalVariable *FastTable = nullptr;
   llvm::GlobalVariable *StrictTable = nullptr;
-  llvm::GlobalVariable *MapHolds = nullptr; // __mapguard_map_holds (fast)
   llvm::GlobalVariable *ThreadIndex = nullptr;
   llvm::GlobalVariable *InlineAllowed = nullptr; // __mapguard_fast_inline
   llvm::MDNode *Likely = nullptr;

@@ -228,15 +228,7 @@ static __thread uint32_t t_handoffs_to_skip
 
 // Handoff holds taken per map, by hash (a map sharing a counter with
 // another only holds less often).
-// Exported: fast mode's inline claim (pass/HookEmitter.cpp) takes a map over
-// from another thread without calling the runtime once its count has
-// reached kHoldsPerMap, as NoteHandoff would do nothing more for it.
-extern "C" __attribute__((visibility("default")))
-std::atomic<uint8_t> __mapguard_map_holds[1u << kMapHoldBits];
-std::atomic<uint8_t> __mapguard_map_holds[1u << kMapHoldBits];
-#define g_map_holds __mapguard_map_holds
-static_assert(sizeof(std::atomic<uint8_t>) == 1,
-              "pass/HookEmitter.cpp loads it as [4096 x i8]");
+static std::atomic<uint8_t> g_map_holds[1u << kMapHoldBits];
 
 // Holds if the budget allows; true if it did.
 __attribute__((noinline, cold)) static bool HoldAfterHandoff() {

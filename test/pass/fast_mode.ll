@@ -1,6 +1,5 @@
 ; -mapguard-mode=fast emits the common case inline: a thread that finds its
-; own tombstone for the map in the map's fast-table slot (or another
-; thread's, once the map's handoff holds are spent) claims it with two
+; own tombstone for the map in the map's fast-table slot claims it with two
 ; stores and releases it with one, and calls the runtime only otherwise.
 ; Strict is the default and calls the hooks; a bad mode is an error naming
 ; the option.
@@ -17,7 +16,6 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; BAD:         for the --mapguard-mode option: Cannot find option named 'quick'!
 
 ; FAST: @__mapguard_fast_table = external {{(dso_local )?}}global [16384 x { i64, ptr }]
-; FAST: @__mapguard_map_holds = external {{(dso_local )?}}global [4096 x i8]
 ; FAST: @__mapguard_thread_index = external {{(dso_local )?}}thread_local(initialexec) global i16
 ; FAST: @__mapguard_fast_inline = external {{(dso_local )?}}global i8
 
@@ -34,38 +32,17 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; FAST:         %[[H2:.*]] = mul i64 %[[H1]], -7046029254386353131
 ; FAST:         %[[H3:.*]] = lshr i64 %[[H2]], 50
 ; FAST:         %[[SLOT:.*]] = getelementptr inbounds [16384 x { i64, ptr }], ptr @__mapguard_fast_table, i64 0, i64 %[[H3]]
-; Its line is asked for in exclusive state first (PREFETCHW on x86-64).
-; FAST:         call void @llvm.prefetch.p0(ptr %[[SLOT]], i32 1, i32 3, i32 1)
 ; FAST:         %[[SEEN:.*]] = load atomic i64, ptr %[[SLOT]] monotonic, align 8
-; Mine: X = seen ^ (key | 1 << 63) is 0 for the thread's own tombstone, and
-; differs from it in the low 16 bits only for another thread's tombstone of
-; the map.
-; FAST:         %[[TOMB:.*]] = or i64 %[[KEY]], -9223372036854775808
-; FAST:         %[[X:.*]] = xor i64 %[[SEEN]], %[[TOMB]]
-; A tombstone of this map, and the map below 2^47: (X >> 16) | (map >> 47).
-; FAST:         %[[HIGH:.*]] = lshr i64 %[[ADDR]], 47
-; FAST:         %[[XHI:.*]] = lshr i64 %[[X]], 16
-; FAST:         %[[OTHER:.*]] = or i64 %[[XHI]], %[[HIGH]]
-; Another thread's tombstone will do (its low bits are masked off) when this
-; thread has an index and the map's handoff holds are spent: the counter of
-; the map's 12-bit hash, the top 12 of the slot's 14 bits, is at 8.
-; FAST:         %[[H12:.*]] = lshr i64 %[[H3]], 2
-; FAST:         %[[HOLDSP:.*]] = getelementptr inbounds [4096 x i8], ptr @__mapguard_map_holds, i64 0, i64 %[[H12]]
-; FAST:         %[[HOLDS:.*]] = load atomic i8, ptr %[[HOLDSP]] monotonic, align 1
-; FAST:         %[[REG:.*]] = icmp ne i16 %[[IDX16]], 0
-; FAST:         %[[SPENT:.*]] = icmp uge i8 %[[HOLDS]], 8
-; FAST:         %[[HANDED:.*]] = and i1 %[[SPENT]], %[[REG]]
-; FAST:         %[[MASK:.*]] = select i1 %[[HANDED]], i64 0, i64 65535
-; And the runtime allows inline claims (not under stress=1). One compare of
-; one integer with 0 decides.
+; Mine: the runtime allows inline claims (not under stress=1), the slot
+; holds key | 1 << 63, and the map is below 2^47.
 ; FAST:         %[[ALLOWED:.*]] = load i8, ptr @__mapguard_fast_inline
 ; FAST:         %[[OK:.*]] = icmp ne i8 %[[ALLOWED]], 0
-; FAST:         %[[NOTOK:.*]] = xor i1 %[[OK]], true
-; FAST:         %[[STRESSED:.*]] = zext i1 %[[NOTOK]] to i64
-; FAST:         %[[LOW:.*]] = and i64 %[[X]], %[[MASK]]
-; FAST:         %[[A:.*]] = or i64 %[[OTHER]], %[[LOW]]
-; FAST:         %[[ALL:.*]] = or i64 %[[A]], %[[STRESSED]]
-; FAST:         %[[MINE:.*]] = icmp eq i64 %[[ALL]], 0
+; FAST:         %[[HIGH:.*]] = lshr i64 %[[ADDR]], 47
+; FAST:         %[[TOMB:.*]] = or i64 %[[KEY]], -9223372036854775808
+; FAST:         %[[X:.*]] = xor i64 %[[SEEN]], %[[TOMB]]
+; FAST:         %[[Y:.*]] = or i64 %[[X]], %[[HIGH]]
+; FAST:         %[[OWN:.*]] = icmp eq i64 %[[Y]], 0
+; FAST:         %[[MINE:.*]] = and i1 %[[OWN]], %[[OK]]
 ; FAST:         br i1 %[[MINE]], label %mapguard.claim, label %mapguard.begin.slow
 ; FAST:       mapguard.claim:
 ; FAST-NEXT:    %[[SITEP:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
