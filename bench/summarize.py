@@ -338,7 +338,9 @@ def markdown(args, table, flavours, compile_fig, memory_fig, verdicts,
     if compile_fig:
         w(f"A generated translation unit with {compile_fig['sites']} map "
           f"write sites (bench/gen_write_sites.py; {compile_fig['hooked']} "
-          f"begin hooks in the object), `-std=c++17 -O2 -g -c`, user+sys CPU "
+          f"reported guarded by the pass's remarks; strict mode, so each "
+          f"calls its operation's guarded stub), `-std=c++17 -O2 -g -c`, "
+          f"user+sys CPU "
           f"time, median of {compile_fig['runs']} run(s) each; the ratio is "
           f"the median over back-to-back pairs ("
           + ", ".join(f"{r:.2f}" for r in compile_fig["pair_ratios"]) + "):")

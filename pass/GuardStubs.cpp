@@ -96,7 +96,7 @@ static DebugLoc giveSubprogram(Function &Stub, const Function &Callee) {
     return DebugLoc();
   DIBuilder DIB(*Stub.getParent(), /*AllowUnresolved=*/false, CU);
   DISubprogram *SP = DIB.createFunction(
-      CU->getFile(), "__mapguard.guard", Stub.getName(), CU->getFile(),
+      CU->getFile(), CalleeSP->getName(), Stub.getName(), CU->getFile(),
       /*LineNo=*/0, DIB.createSubroutineType(DIB.getOrCreateTypeArray({})),
       /*ScopeLine=*/0, DINode::FlagArtificial,
       DISubprogram::SPFlagDefinition | DISubprogram::SPFlagLocalToUnit);
@@ -118,8 +118,10 @@ Function *GuardStubs::get(const CallBase &CB, unsigned ThisArg,
   SmallVector<Type *, 8> Params(CalleeTy->params());
   Params.push_back(PointerType::getUnqual(Ctx)); // the site descriptor
   auto *StubTy = FunctionType::get(CalleeTy->getReturnType(), Params, false);
+  // The operation's own name with a clone suffix: demanglers, debuggers and
+  // profilers show "std::map<...>::erase(int const&) [clone .mapguard]".
   Stub = Function::Create(StubTy, GlobalValue::InternalLinkage,
-                          "__mapguard.guard." + Callee->getName(), M);
+                          Callee->getName() + ".mapguard", M);
   Stub->setCallingConv(Callee->getCallingConv());
   AttributeList CalleeAttrs = Callee->getAttributes();
   // The inner call passes each argument as the callee declares it (byval,

@@ -3,8 +3,8 @@
 // Strict mode does not wrap each write site in place. Each container
 // operation a module writes with gets one internal, never-inlined stub,
 //
-//     define internal <ret> @__mapguard.guard.<callee>(<callee's params>,
-//                                                     ptr %site) noinline {
+//     define internal <ret> @<callee>.mapguard(<callee's params>,
+//                                             ptr %site) noinline {
 //       %t = call i64 @__mapguard_write_begin(ptr %this, ptr %site)
 //       %r = invoke <ret> @<callee>(<params>) to ... unwind ...
 //       ; the end hook on both ways out

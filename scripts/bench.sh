@@ -163,7 +163,7 @@ guarded_loops=(hotWritePass hotWriteEachPass churnUnorderedMapPass churnMapPass 
 functions_using_mapguard() {
   "$llvm_bin/llvm-objdump" -d --no-show-raw-insn -C "$1" |
     awk '/^[0-9a-f]+ <.*>:$/ { fn = $0 }
-         /<__mapguard[._][^ >+]*[>+]/ && fn !~ /<_*mapguard|<__mapguard/ { print fn }' |
+         /<__mapguard_[^ >+]*[>+]|(\[clone \.mapguard\]|\(\.mapguard\))>/ && fn !~ /<_*mapguard|<__mapguard/ { print fn }' |
     sort -u
 }
 for f in "${flavours[@]}"; do

@@ -20,14 +20,14 @@ std::unordered_map<int, int> counts;
 // In strict mode the write calls the operation's guarded stub, with its
 // descriptor; the stub, never inlined, calls the hooks around the operation.
 // CHECK-LABEL: define {{.*}}@_Z4bumpi(
-// CHECK:       call {{.*}}@__mapguard.guard.{{[^(]*}}({{.*}}), !dbg [[LOC:![0-9]+]]
-// STUB:        define internal {{.*}}@__mapguard.guard.{{[^(]*}}({{.*}}) {{.*}}[[STUB:#[0-9]+]] personality
+// CHECK:       call {{.*}}@{{_Z[^(]*}}.mapguard({{.*}}), !dbg [[LOC:![0-9]+]]
+// STUB:        define internal {{.*}}@{{_Z[^(]*}}.mapguard({{.*}}) {{.*}}[[STUB:#[0-9]+]] personality
 // STUB:        call i64 @__mapguard_write_begin(
 // STUB:        call void @__mapguard_write_end(
 // STUB:        attributes [[STUB]] = { {{.*}}noinline
 // With -g the stub has an artificial subprogram, so that the operation
 // inlined into it keeps its line table (and the IR verifies).
-// STUB:        distinct !DISubprogram(name: "__mapguard.guard", linkageName: "__mapguard.guard.{{.*}}flags: DIFlagArtificial
+// STUB:        distinct !DISubprogram(name: "operator[]", linkageName: "{{_Z[^"]*}}.mapguard"{{.*}}flags: DIFlagArtificial
 // RUN: %opt -passes=verify -disable-output %t.O0.ll
 // RUN: %opt -passes=verify -disable-output %t.O2.ll
 // CHECK:       [[LOC]] = !DILocation(line: [[#@LINE+13]],
@@ -39,7 +39,7 @@ std::unordered_map<int, int> counts;
 // INPLACE-LABEL: define {{.*}}@_Z4bumpi(
 // INPLACE:       call i64 @__mapguard_write_begin(ptr {{.*}}@counts, ptr {{.*}}@__mapguard_site{{.*}}), !dbg [[LOC:![0-9]+]]
 // INPLACE:       call void @__mapguard_write_end(ptr {{.*}}@counts, ptr {{.*}}@__mapguard_site{{.*}}, i64 %{{.*}}), !dbg
-// INPLACE-NOT:   define internal {{.*}}@__mapguard.guard.
+// INPLACE-NOT:   define internal {{.*}}.mapguard(
 // INPLACE:       [[LOC]] = !DILocation(line: [[#@LINE+3]],
 // PLAIN-NOT:   __mapguard
 void bump(int k) {

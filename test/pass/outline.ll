@@ -10,8 +10,8 @@
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s --check-prefix=INPLACE
 ; Fast mode can be outlined too; the stub then holds the inline claim.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=fast -mapguard-outline=1 -S %s | FileCheck %s --check-prefix=FASTSTUB
-; INPLACE-NOT: @__mapguard.guard.
-; FASTSTUB:    define internal ptr @__mapguard.guard._ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi(ptr %map, ptr %arg, ptr %site)
+; INPLACE-NOT: .mapguard(
+; FASTSTUB:    define internal ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi.mapguard(ptr %map, ptr %arg, ptr %site)
 ; FASTSTUB:      @__mapguard_fast_table
 ; FASTSTUB:      store atomic i64 %mapguard.key
 
@@ -30,7 +30,7 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE7extractERS3_(ptr sret([32 
 
 ; Two sites of one operation share its stub, each with its own descriptor.
 ; CHECK-LABEL: define void @put(ptr %k)
-; CHECK-NEXT:    %r = call ptr @[[PUT:__mapguard.guard._ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi]](ptr @m, ptr %k, ptr @[[SITE1:__mapguard_site[.0-9]*]])
+; CHECK-NEXT:    %r = call ptr @[[PUT:_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi.mapguard]](ptr @m, ptr %k, ptr @[[SITE1:__mapguard_site[.0-9]*]])
 ; CHECK-NEXT:    store i32 1, ptr %r
 ; CHECK-NEXT:    %s = call ptr @[[PUT]](ptr @n, ptr %k, ptr @[[SITE2:__mapguard_site[.0-9]*]])
 ; CHECK-NEXT:    ret void
@@ -60,21 +60,21 @@ lp:
 ; The call site's claims about the operation's memory effects are dropped:
 ; the stub writes the runtime's table. Its other attributes stay.
 ; CHECK-LABEL: define i64 @drop(ptr %k)
-; CHECK-NEXT:    %r = tail call noundef i64 @[[ERASE:__mapguard.guard._ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5eraseERS3_]](ptr @m, ptr %k, ptr @{{__mapguard_site[.0-9]*}}) #[[SITEATTRS:[0-9]+]]
+; CHECK-NEXT:    %r = tail call noundef i64 @[[ERASE:_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5eraseERS3_.mapguard]](ptr @m, ptr %k, ptr @{{__mapguard_site[.0-9]*}}) #[[SITEATTRS:[0-9]+]]
 define i64 @drop(ptr %k) {
   %r = tail call noundef i64 @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5eraseERS3_(ptr @m, ptr %k) #0
   ret i64 %r
 }
 
 ; CHECK-LABEL: define void @exchange(
-; CHECK-NEXT:    call void @[[SWAP:__mapguard.guard._ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4swapERS6_]](ptr @m, ptr @n, ptr @{{__mapguard_site[.0-9]*}})
+; CHECK-NEXT:    call void @[[SWAP:_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4swapERS6_.mapguard]](ptr @m, ptr @n, ptr @{{__mapguard_site[.0-9]*}})
 define void @exchange() {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4swapERS6_(ptr @m, ptr @n)
   ret void
 }
 
 ; CHECK-LABEL: define void @take(
-; CHECK-NEXT:    call void @[[EXTRACT:__mapguard.guard._ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE7extractERS3_]](ptr sret([32 x i8]) %node, ptr %m, ptr %k, ptr @{{__mapguard_site[.0-9]*}})
+; CHECK-NEXT:    call void @[[EXTRACT:_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE7extractERS3_.mapguard]](ptr sret([32 x i8]) %node, ptr %m, ptr %k, ptr @{{__mapguard_site[.0-9]*}})
 define void @take(ptr %node, ptr %m, ptr %k) {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE7extractERS3_(ptr sret([32 x i8]) %node, ptr %m, ptr %k)
   ret void

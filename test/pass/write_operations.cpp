@@ -107,8 +107,8 @@ void all() {
 // Each write calls its operation's guarded stub (strict mode's default);
 // in place (-mapguard-outline=0) each write is wrapped with hooks.
 // CHECK-LABEL: define {{.*}}void @_Z9mapWritesI{{[^(]*}}3mapIii{{[^(]*}}(
-// CHECK-COUNT-13: {{call|invoke}} {{.*}}@__mapguard.guard.
-// CHECK-NOT:      {{call|invoke}} {{.*}}@__mapguard.guard.
+// CHECK-COUNT-13: {{call|invoke}} {{.*}}@{{_Z[^(]*}}.mapguard(
+// CHECK-NOT:      {{call|invoke}} {{.*}}@{{_Z[^(]*}}.mapguard(
 // CHECK:          ret void
 // INPLACE-LABEL: define {{.*}}void @_Z9mapWritesI{{[^(]*}}3mapIii{{[^(]*}}(
 // INPLACE-COUNT-16: call i64 @__mapguard_write_begin(
