@@ -24,22 +24,14 @@ static bool hasFrameBoundArgument(AttributeList AL, unsigned NumArgs) {
   return false;
 }
 
-const char *GuardStubs::whyNotOutlined(const CallBase &CB) {
+bool GuardStubs::canCallStub(const CallBase &CB) {
   const Function *Callee = CB.getCalledFunction();
-  if (!Callee)
-    return "the call is indirect";
-  if (CB.getFunctionType() != Callee->getFunctionType())
-    return "the call's type differs from its callee's";
-  if (Callee->isVarArg())
-    return "the callee takes variable arguments";
-  if (CB.hasOperandBundles())
-    return "the call has operand bundles";
-  if (auto *CI = dyn_cast<CallInst>(&CB); CI && CI->isMustTailCall())
-    return "the call is musttail";
-  if (hasFrameBoundArgument(CB.getAttributes(), CB.arg_size()) ||
-      hasFrameBoundArgument(Callee->getAttributes(), CB.arg_size()))
-    return "an argument is inalloca, preallocated, nest or swift-specific";
-  return nullptr;
+  return Callee && // not an indirect call
+         CB.getFunctionType() == Callee->getFunctionType() &&
+         !Callee->isVarArg() && !CB.hasOperandBundles() &&
+         !(isa<CallInst>(CB) && cast<CallInst>(CB).isMustTailCall()) &&
+         !hasFrameBoundArgument(CB.getAttributes(), CB.arg_size()) &&
+         !hasFrameBoundArgument(Callee->getAttributes(), CB.arg_size());
 }
 
 /// The function attributes a stub takes from the operation it guards: how

@@ -37,8 +37,11 @@ class GuardStubs {
 public:
   explicit GuardStubs(llvm::Module &M) : M(M) {}
 
-  /// Why \p CB cannot call a stub (it is then wrapped in place), or null.
-  static const char *whyNotOutlined(const llvm::CallBase &CB);
+  /// Whether \p CB can call a stub instead: a direct call of its callee's
+  /// own type, not variadic, musttail or with operand bundles, and with no
+  /// inalloca, preallocated, nest or swift-specific argument. Other calls
+  /// are wrapped in place.
+  static bool canCallStub(const llvm::CallBase &CB);
 
   /// The stub for \p CB's callee whose maps are its arguments ThisArg to
   /// ThisArg + NumMaps - 1. A new stub's body is its one call of the

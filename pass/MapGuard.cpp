@@ -428,7 +428,7 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
 
   Constant *Desc = createSiteDescriptor(CB, Op);
   ++NumWriteSitesWrapped;
-  if (Outline && !GuardStubs::whyNotOutlined(CB)) {
+  if (Outline && GuardStubs::canCallStub(CB)) {
     CallInst *Inner;
     Function *Stub = Stubs.get(CB, ThisArg, NumMaps, Inner);
     if (Inner) {
