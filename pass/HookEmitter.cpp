@@ -225,6 +225,23 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   B.CreateCall(hook(End), {W.Map, Site, W.Token});
 }
 
+void HookEmitter::emitSiteUpdate(Instruction *Before, Value *Token,
+                                 Value *Site) {
+  if (Fast || !SlotTy)
+    return;
+  IRBuilder<> B(Before);
+  Value *Open = B.CreateICmpNE(Token, ConstantInt::get(IntPtrTy, 0));
+  Instruction *Then = SplitBlockAndInsertIfThen(Open, Before, false, Likely);
+  Then->getParent()->setName("mapguard.loop.site");
+  B.SetInsertPoint(Then);
+  // The token is the slot (runtime/flag_table.cpp): { key, site }.
+  StoreInst *Store = B.CreateAlignedStore(
+      Site, B.CreateStructGEP(SlotTy, B.CreateIntToPtr(Token, PtrTy), 1),
+      Align(8));
+  Store->setAtomic(AtomicOrdering::Release);
+  Store->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+}
+
 Value *HookEmitter::emitNotStressed(IRBuilder<> &B) {
   LoadInst *Allowed = B.CreateLoad(B.getInt8Ty(), InlineAllowed);
   Allowed->setMetadata(LLVMContext::MD_tbaa, IndexAccess);

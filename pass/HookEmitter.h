@@ -47,6 +47,15 @@ public:
                      llvm::Constant *Site, bool Iteration,
                      const llvm::DebugLoc &DL);
 
+  /// Inside a loop guarded as one window, at a write other than the one
+  /// that opened it: strict mode points the window's slot at this write's
+  /// Site, so that a report names the write the loop is at, not the first.
+  /// (Only the slot's owner writes a slot while its key is in it, in strict
+  /// mode. Fast mode's slot may be stored over by a racing writer, whose
+  /// own site must not be replaced, so fast mode leaves it.)
+  void emitSiteUpdate(llvm::Instruction *Before, llvm::Value *Token,
+                      llvm::Value *Site);
+
   /// Whether the runtime is under stress=1 (its __mapguard_fast_inline is
   /// 0), loaded at B's position: an i1.
   llvm::Value *emitStressed(llvm::IRBuilder<> &B);

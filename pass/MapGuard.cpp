@@ -638,6 +638,13 @@ void MapGuardInstrumenter::emitLoopWindow(
     }
     T.CreateStore(Desc, SiteSlot);
     T.CreateStore(T.getTrue(), IsOpen);
+    if (Writes.size() > 1) {
+      // The window is open: it names this write from now on, in the end
+      // hook's report and (strict) in the slot that other threads read.
+      IRBuilder<> U(&CB);
+      U.CreateStore(Desc, SiteSlot);
+      Hooks->emitSiteUpdate(&CB, U.CreateLoad(IntPtrTy, TokenSlot), Desc);
+    }
   }
 
   auto Close = [&](Instruction *Before) {

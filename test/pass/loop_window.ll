@@ -9,6 +9,7 @@
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-loop-windows=0 -S %s | FileCheck %s --check-prefix=OFF
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -pass-remarks=mapguard -disable-output %s 2>&1 | FileCheck %s --check-prefix=REMARK
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=fast -S %s | FileCheck %s --check-prefix=FAST
 
 @m = global [56 x i8] zeroinitializer, align 8
 @m2 = global [56 x i8] zeroinitializer, align 8
@@ -80,6 +81,8 @@ exit:
 ; A call whose body holds nothing that synchronises does not split the window.
 ; CHECK-LABEL: define void @fill_pure_helper
 ; CHECK:       mapguard.loop.begin:
+; CHECK-NOT:   mapguard.loop.site{{[0-9]+}}:
+; CHECK:       ret void
 define void @fill_pure_helper(i32 %n) nounwind {
 entry:
   %k = alloca i32
@@ -89,6 +92,54 @@ loop:
   %sq = call i32 @square(i32 %i) nounwind
   store i32 %sq, ptr %k
   %r = call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k)
+  %next = add i32 %i, 1
+  %done = icmp eq i32 %next, %n
+  br i1 %done, label %exit, label %loop
+exit:
+  ret void
+}
+
+; A window with two writes in it: at each write, strict mode points the
+; window's slot (the token) at that write's descriptor, and the end hook's
+; site follows it too. Fast mode leaves the slot alone (a racing writer may
+; have stored its own key and site over it). A window with one write needs
+; neither (@fill_pure_helper above).
+; CHECK-LABEL: define void @fill_two_writes
+; CHECK:       mapguard.loop.begin:
+; CHECK:         call i64 @__mapguard_write_begin(ptr @m, ptr [[FIRST:@[^,]+]])
+; CHECK:         store ptr [[FIRST]], ptr %mapguard.loop.site
+; CHECK:         [[TOK1:%.*]] = load i64, ptr %mapguard.loop.token
+; CHECK:         icmp ne i64 [[TOK1]], 0
+; CHECK:       mapguard.loop.site{{[0-9]+}}:
+; CHECK-NEXT:    [[SLOT1:%.*]] = inttoptr i64 [[TOK1]] to ptr
+; CHECK-NEXT:    [[FIELD1:%.*]] = getelementptr inbounds { i64, ptr }, ptr [[SLOT1]], i32 0, i32 1
+; CHECK-NEXT:    store atomic ptr [[FIRST]], ptr [[FIELD1]] release, align 8
+; CHECK:         call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k)
+; CHECK:         call i64 @__mapguard_write_begin(ptr @m, ptr [[SECOND:@[^,]+]])
+; CHECK:         store ptr [[SECOND]], ptr %mapguard.loop.site
+; CHECK:       mapguard.loop.site{{[0-9]+}}:
+; CHECK:         store atomic ptr [[SECOND]], ptr {{%.*}} release, align 8
+; CHECK:         call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k2)
+; CHECK:       mapguard.loop.end:
+; CHECK-NEXT:    load ptr, ptr %mapguard.loop.map
+; CHECK-NEXT:    load i64, ptr %mapguard.loop.token
+; CHECK-NEXT:    [[ENDSITE:%.*]] = load ptr, ptr %mapguard.loop.site
+; CHECK:         call void @__mapguard_write_end(ptr {{%.*}}, ptr [[ENDSITE]],
+; FAST-LABEL:  define void @fill_two_writes
+; FAST-NOT:    mapguard.loop.site{{[0-9]+}}:
+; FAST:        ret void
+define void @fill_two_writes(i32 %n) nounwind {
+entry:
+  %k = alloca i32
+  %k2 = alloca i32
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %next, %loop ]
+  store i32 %i, ptr %k
+  %r = call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k)
+  %j = add i32 %i, 1000
+  store i32 %j, ptr %k2
+  %r2 = call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k2)
   %next = add i32 %i, 1
   %done = icmp eq i32 %next, %n
   br i1 %done, label %exit, label %loop
