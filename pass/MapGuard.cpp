@@ -622,8 +622,15 @@ void MapGuardInstrumenter::emitLoopWindow(
     Hooks->emitStressTick(&CB, B.CreateLoad(I1, StressedSlot), CB.getDebugLoc());
     B.SetInsertPoint(&CB);
     Value *Closed = B.CreateNot(B.CreateLoad(I1, IsOpen));
-    Instruction *Then = SplitBlockAndInsertIfThen(
-        Closed, &CB, false, MDB.createUnlikelyBranchWeights());
+    // With several writes in the window, one that finds it open already
+    // (Else) makes the window name it from now on.
+    Instruction *Then = nullptr, *Else = nullptr;
+    if (Writes.size() > 1)
+      SplitBlockAndInsertIfThenElse(Closed, &CB, &Then, &Else,
+                                    MDB.createUnlikelyBranchWeights());
+    else
+      Then = SplitBlockAndInsertIfThen(Closed, &CB, false,
+                                       MDB.createUnlikelyBranchWeights());
     Then->getParent()->setName("mapguard.loop.begin");
     Constant *Desc = createSiteDescriptor(CB, *Site->Op);
     Value *Map = CB.getArgOperand(containerArgument(CB));
@@ -638,12 +645,13 @@ void MapGuardInstrumenter::emitLoopWindow(
     }
     T.CreateStore(Desc, SiteSlot);
     T.CreateStore(T.getTrue(), IsOpen);
-    if (Writes.size() > 1) {
-      // The window is open: it names this write from now on, in the end
-      // hook's report and (strict) in the slot that other threads read.
-      IRBuilder<> U(&CB);
+    if (Else) {
+      // In the end hook's report, and (strict) in the slot that other
+      // threads read; the begin above did both for the window's first write.
+      Else->getParent()->setName("mapguard.loop.next");
+      IRBuilder<> U(Else);
       U.CreateStore(Desc, SiteSlot);
-      Hooks->emitSiteUpdate(&CB, U.CreateLoad(IntPtrTy, TokenSlot), Desc);
+      Hooks->emitSiteUpdate(Else, U.CreateLoad(IntPtrTy, TokenSlot), Desc);
     }
   }
 
