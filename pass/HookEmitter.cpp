@@ -40,7 +40,7 @@ namespace mapguard {
 // The runtime's fast table geometry and key layout.
 constexpr unsigned FastSlotBits = 14;
 constexpr unsigned StrictBucketBits = 12;
-constexpr unsigned StrictSlotsPerBucket = 4;
+constexpr unsigned StrictSlotsPerBucket = 3;
 constexpr uint64_t HashMultiplier = 0x9E3779B97F4A7C15ull;
 constexpr unsigned ThreadIndexBits = 16;
 constexpr unsigned AddressBits = 47;
@@ -60,8 +60,11 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
 
   SlotTy = StructType::get(Ctx, {Type::getInt64Ty(Ctx), PtrTy});
   if (!Fast) {
-    // Strict mode: only the read check is inline; 4096 buckets of 4 slots.
-    auto *BucketTy = ArrayType::get(SlotTy, StrictSlotsPerBucket);
+    // Strict mode: only the read check is inline; 4096 buckets of 3 slots
+    // and the bucket's overflow count (and a spare word): one cache line.
+    auto *BucketTy = StructType::get(
+        Ctx, {ArrayType::get(SlotTy, StrictSlotsPerBucket),
+              Type::getInt64Ty(Ctx), Type::getInt64Ty(Ctx)});
     StrictTable = cast<GlobalVariable>(M.getOrInsertGlobal(
         "__mapguard_strict_table",
         ArrayType::get(BucketTy, uint64_t(1) << StrictBucketBits)));
@@ -234,10 +237,12 @@ void HookEmitter::emitSiteUpdate(Instruction *Before, Value *Token,
   Instruction *Then = SplitBlockAndInsertIfThen(Open, Before, false, Likely);
   Then->getParent()->setName("mapguard.loop.site");
   B.SetInsertPoint(Then);
-  // The token is the slot (runtime/flag_table.cpp): { key, site }.
+  // The token is the slot (runtime/flag_table.cpp): { key, site }, with the
+  // low bit set when the write is away from its map's home slot.
+  Value *Slot = B.CreateIntToPtr(
+      B.CreateAnd(Token, ConstantInt::get(IntPtrTy, ~uint64_t(1))), PtrTy);
   StoreInst *Store = B.CreateAlignedStore(
-      Site, B.CreateStructGEP(SlotTy, B.CreateIntToPtr(Token, PtrTy), 1),
-      Align(8));
+      Site, B.CreateStructGEP(SlotTy, Slot, 1), Align(8));
   Store->setAtomic(AtomicOrdering::Release);
   Store->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
 }
@@ -287,8 +292,9 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   Value *Busy = nullptr;
   for (unsigned I = 0, E = Fast ? 1 : StrictSlotsPerBucket; I != E; ++I) {
     Value *Slot =
-        I ? B.CreateConstInBoundsGEP2_32(Table->getValueType()->getArrayElementType(),
-                                         First, 0, I)
+        I ? B.CreateInBoundsGEP(Table->getValueType()->getArrayElementType(),
+                                First, {B.getInt64(0), B.getInt32(0),
+                                        B.getInt64(I)})
           : First;
     LoadInst *Key = B.CreateAlignedLoad(I64, Slot, Align(8));
     Key->setAtomic(AtomicOrdering::Monotonic);

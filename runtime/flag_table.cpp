@@ -9,8 +9,9 @@
 //
 // Two tables, one per mode:
 //
-//   strict (default)  4096 buckets of 4 slots; claims are seq_cst CASes and
-//                     every overlapping pair of writers is reported.
+//   strict (default)  4096 buckets of 3 slots, each map with a home slot;
+//                     claims are seq_cst CASes and every overlapping pair
+//                     of writers is reported.
 //   fast              16384 direct-mapped slots, relaxed loads and stores
 //                     only (plain movs); best effort, like Go's own check.
 //
@@ -47,6 +48,9 @@ static_assert(sizeof(Slot) == 16, "pass/HookEmitter.cpp: { i64, ptr }");
 
 struct alignas(64) Bucket {
   Slot slots[kSlotsPerBucket];
+  // Writes in progress in this bucket away from their map's home slot.
+  std::atomic<uint64_t> overflow;
+  uint64_t unused;
 };
 static_assert(sizeof(Bucket) == 64, "a strict bucket is one cache line");
 } // namespace __mapguard
@@ -334,60 +338,85 @@ void __mapguard::ResetHandoffHistory() {
 // Strict mode
 //===----------------------------------------------------------------------===//
 //
-// A slot holds 0 (never used), the key of a write in progress, or a
-// tombstone: the key of the last write to end there with kTombBit set. A
-// tombstone is free for anyone and doubles as the map's last writer, which
-// tells a handoff from a thread writing its own map again without touching
-// a second cache line. A writer claims a free slot with a CAS, preferring
-// its map's own tombstone (so a map keeps one), then an empty slot, then
-// another map's tombstone.
+// A bucket is one cache line: three slots and an overflow count. A slot
+// holds 0 (never used), the key of a write in progress, or a tombstone: the
+// key of the last write to end there with kTombBit set. A tombstone is free
+// for anyone and doubles as the map's last writer, which tells a handoff
+// from a thread writing its own map again without touching a second line.
 //
-// Complete: of two writers of one map whose calls overlap, whoever claims
-// second either sees the first's key when it scans the bucket after its
-// claim, or the first has already released its slot; then the first's end
-// hook scanned the bucket before releasing and saw the second's claim,
-// unless the first's call had returned before the second claimed (no
-// overlap). Every claim and scan is seq_cst, which is what makes "one of the
-// two sees the other" hold.
+// Each map has a home slot in its bucket (StrictHomeSlot). A writer claims
+// its home with a seq_cst CAS when it is free and then loads the bucket's
+// overflow count: when that is 0, no write of any map is in progress outside
+// its home slot in this bucket, so no other slot can hold a write of this
+// map, and there is nothing else to look at. Its end hook loads the count
+// again before it releases the slot.
 //
-// The hooks' common case (a registered thread, no stress, a tombstone of
-// the map in its bucket) is written apart, in straight-line code, and keeps
-// exactly these steps: the claim is the same seq_cst CAS, on a slot that
-// TryClaim would rank first too, and the scans are the same seq_cst loads
-// of the three other slots. Only their outcome is reduced to "did any other
-// slot hold a write of this map"; when one did, the general code scans the
-// bucket again, still after the claim (begin) or still before the release
-// (end), and reports what it finds. The argument above holds for any scan
-// made in that interval: a rescan that no longer finds a key the first scan
-// saw means that writer has released since, and the argument's second half
-// applies to it as to any writer found released: its end hook's scan saw
-// our claim, or its call had returned before we claimed.
+// A writer whose home slot holds another map's write overflows: it claims
+// another free slot (CAS), increments the count (seq_cst), and then scans
+// every other slot of the bucket, home included; its end hook scans them
+// all again before it releases its slot and then decrements the count.
+//
+// Complete: take two writers of one map whose calls overlap.
+//   - Both at home: the home slot holds one key at a time, so the second to
+//     arrive finds the first's key there (reported), or the first had
+//     released it, and then the first's call had returned.
+//   - Both overflowing: each claims, then scans the other's slot (seq_cst
+//     store, then seq_cst load, on each side): one of them sees the other,
+//     at its begin or, if the other claimed after that, at its end, unless
+//     the first's call had returned before the second claimed.
+//   - H at home, O overflowing: O claimed and counted, then scans home; H
+//     claimed home, then loads the count. In the seq_cst order either O's
+//     scan of home comes after H's claim (O sees H's key, or H has released,
+//     having loaded the count after O counted: then H scanned and saw O's
+//     slot, claimed before the count), or H's load of the count comes after
+//     O's increment (H scans and sees O's slot, unless O has released it;
+//     then O's end scan of home, if it came after H's claim, saw H's key,
+//     and if it came before, O's call had returned before H's began). The
+//     same holds for H's end-of-write load of the count and O's end scan.
 //
 // Free of false positives: a key without kTombBit is present only while its
 // owner is between begin and end (every begin is matched by an end on every
 // path), two maps that share a bucket have different keys, and so a map born
 // at a dead map's address finds no stale key.
 //
-// Under contention (a map shared under a mutex changes writer at nearly
-// every write) the bucket's line comes from another core: the begin hook
-// asks for it in exclusive state at once (PREFETCHW), so the loads and the
-// CAS that follow cost one transfer, not two. A handoff whose map has spent
-// its holds calls nothing more: the test for it is a load of the map's hold
-// counter, beside the compare with the thread's own tombstone.
+// The common case, a thread writing a map whose home slot is free, is about
+// fifteen instructions and one cache line: the line comes from another core
+// only when another thread wrote a map of this bucket last, as at every
+// lock handoff of a map shared under a mutex. The begin hook asks for the
+// line in exclusive state at once (PREFETCHW), so the load and the CAS that
+// follow cost one transfer, not two. A handoff whose map has spent its holds
+// calls nothing more: the test for it is a load of the map's hold counter,
+// beside the compare with the thread's own tombstone.
 
 static inline Bucket &StrictBucket(uintptr_t Addr) {
   return g_strict_table[StrictBucketIndex(Addr)];
 }
 
-// Claims a free slot of B for MyKey; null if all four hold writes in
-// progress. *Previous receives what the slot held.
-static inline Slot *TryClaim(Bucket &B, uintptr_t Addr, uint64_t MyKey,
-                             const Site *S, uint64_t *Previous) {
+static inline Slot &HomeSlot(uintptr_t Addr) {
+  return StrictBucket(Addr).slots[StrictHomeSlot(Addr)];
+}
+
+// A token's low bit: the write overflowed (slots are 16-byte aligned).
+constexpr uintptr_t kOverflowToken = 1;
+
+static inline Bucket &BucketOf(const Slot *S) {
+  return *reinterpret_cast<Bucket *>(uintptr_t(S) & ~uintptr_t(sizeof(Bucket) - 1));
+}
+
+// Claims a free slot of B other than Home for MyKey, preferring the map's
+// own tombstone, then an empty slot, then another map's tombstone; null if
+// every other slot holds a write in progress. *Previous receives what the
+// slot held.
+static Slot *TryClaimOverflow(Bucket &B, Slot *Home, uintptr_t Addr,
+                              uint64_t MyKey, const Site *S,
+                              uint64_t *Previous) {
   for (;;) {
     Slot *Best = nullptr;
     uint64_t BestKey = 0;
     int BestRank = 3;
     for (Slot &Candidate : B.slots) {
+      if (&Candidate == Home)
+        continue;
       uint64_t Key = Candidate.key.load(std::memory_order_relaxed);
       if (IsActiveKey(Key))
         continue;
@@ -412,26 +441,20 @@ static inline Slot *TryClaim(Bucket &B, uintptr_t Addr, uint64_t MyKey,
   }
 }
 
-// Gives back a slot claimed for a write that turned out to be nested.
-static inline void Unclaim(Slot &Mine, uint64_t Previous) {
+// Gives back a slot claimed for a write that turned out to be nested (or,
+// under the stand-alone claim of the tests, never scanned).
+static inline void Unclaim(Slot &Mine, uint64_t Previous, bool Overflowed) {
   Mine.site.store(nullptr, std::memory_order_relaxed);
   Mine.key.store(Previous, std::memory_order_release);
-}
-
-uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
-  if (!IsTrackable(Addr))
-    return 0;
-  uint64_t Previous;
-  return uintptr_t(TryClaim(StrictBucket(Addr), Addr,
-                            MakeKey(Addr, ThreadIndex()), S, &Previous));
+  if (Overflowed)
+    BucketOf(&Mine).overflow.fetch_sub(1, std::memory_order_seq_cst);
 }
 
 // Reports every write of Addr in progress in B by another thread, except
-// Mine and the one already reported; true if the calling thread itself
+// in Mine and the one already reported; true if the calling thread itself
 // holds Addr in a slot other than Mine (a nested write).
-static inline bool ScanForOthers(Bucket &B, Slot *Mine, uintptr_t Addr,
-                                 uint64_t MyKey, const Site *S,
-                                 uint64_t *Reported) {
+static bool ScanForOthers(Bucket &B, Slot *Mine, uintptr_t Addr,
+                          uint64_t MyKey, const Site *S, uint64_t *Reported) {
   bool Nested = false;
   for (Slot &Other : B.slots) {
     if (&Other == Mine)
@@ -451,38 +474,85 @@ static inline bool ScanForOthers(Bucket &B, Slot *Mine, uintptr_t Addr,
 
 // The rest of a begin whose claim took Previous out of Mine: step 2, then
 // the handoff bookkeeping. Returns the token, or 0 for a nested write.
-static inline uintptr_t FinishClaim(Bucket &B, Slot *Mine, uintptr_t Addr,
-                                    uint64_t MyKey, const Site *S,
-                                    uint64_t Previous, uint64_t *Reported) {
+static uintptr_t FinishClaim(Bucket &B, Slot *Mine, bool Overflowed,
+                             uintptr_t Addr, uint64_t MyKey, const Site *S,
+                             uint64_t Previous, uint64_t *Reported) {
   // 2. Is anyone else writing this map, or did someone claim it while we
-  // were claiming?
-  if (UNLIKELY(ScanForOthers(B, Mine, Addr, MyKey, S, Reported))) {
-    Unclaim(*Mine, Previous); // the outer write on this thread holds it
+  // were claiming? (At home with a count of 0, nobody can be elsewhere.)
+  if ((Overflowed || B.overflow.load(std::memory_order_seq_cst) != 0) &&
+      ScanForOthers(B, Mine, Addr, MyKey, S, Reported)) {
+    Unclaim(*Mine, Previous, Overflowed); // the outer write holds the map
     return 0;
   }
   NoteWriter(Addr, MyKey, Previous);
   if (UNLIKELY(g_options.stress))
     StressDelay();
-  return uintptr_t(Mine);
+  return uintptr_t(Mine) | (Overflowed ? kOverflowToken : 0);
+}
+
+// Claims Addr's home slot if it is free, else an overflow slot (counted);
+// reports nothing. Mine is null when every slot holds a write in progress.
+struct Claimed {
+  Slot *Mine;
+  bool Overflowed;
+  uint64_t Previous;
+};
+static Claimed ClaimSlot(uintptr_t Addr, uint64_t MyKey, const Site *S) {
+  Bucket &B = StrictBucket(Addr);
+  Slot &Home = HomeSlot(Addr);
+  uint64_t Key = Home.key.load(std::memory_order_relaxed);
+  while (!IsActiveKey(Key)) {
+    if (Home.key.compare_exchange_weak(Key, MyKey, std::memory_order_seq_cst)) {
+      Home.site.store(S, std::memory_order_release);
+      return {&Home, false, Key};
+    }
+  }
+  uint64_t Previous = 0;
+  Slot *Mine = TryClaimOverflow(B, &Home, Addr, MyKey, S, &Previous);
+  if (Mine) // counted after the claim: see the argument above
+    B.overflow.fetch_add(1, std::memory_order_seq_cst);
+  return {Mine, true, Previous};
+}
+
+uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
+  if (!IsTrackable(Addr))
+    return 0;
+  Claimed C = ClaimSlot(Addr, MakeKey(Addr, ThreadIndex()), S);
+  if (!C.Mine)
+    return 0;
+  return uintptr_t(C.Mine) | (C.Overflowed ? kOverflowToken : 0);
 }
 
 // Everything the begin hook's common case leaves out: the thread's first
-// write, stress, a bucket without a tombstone of the map or a lost CAS.
+// write, stress, a home slot held by a write or a lost CAS.
 __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
                                                           const Site *S) {
   if (UNLIKELY(!IsTrackable(Addr)))
     return 0;
   uint64_t MyKey = MakeKey(Addr, ThreadIndex());
   Bucket &B = StrictBucket(Addr);
+  Slot &Home = HomeSlot(Addr);
   // With halt_on_error=0 a conflict is reported once and the write goes on:
   // remember whom we reported so that a rescan does not repeat it.
   uint64_t Reported = 0;
   for (unsigned Retry = 0;; ++Retry) {
+    // The home slot may hold this map's write already: ours (nested) or
+    // another thread's (a conflict; the write then goes on elsewhere).
+    uint64_t AtHome = Home.key.load(std::memory_order_seq_cst);
+    if (IsActiveKey(AtHome) && KeyAddress(AtHome) == Addr) {
+      if (AtHome == MyKey)
+        return 0;
+      if (AtHome != Reported) {
+        Reported = AtHome;
+        ReportSlotConflict(Addr, S, Home, AtHome, /*OtherIsSecond=*/false);
+      }
+    }
     // 1. Claim a slot.
-    uint64_t Previous = 0;
-    if (Slot *Mine = TryClaim(B, Addr, MyKey, S, &Previous))
-      return FinishClaim(B, Mine, Addr, MyKey, S, Previous, &Reported);
-    // Four writes hold this bucket: report any of them that writes this map,
+    Claimed C = ClaimSlot(Addr, MyKey, S);
+    if (C.Mine)
+      return FinishClaim(B, C.Mine, C.Overflowed, Addr, MyKey, S, C.Previous,
+                         &Reported);
+    // Every slot holds a write: report any of them that writes this map,
     // then wait for one to end, or give up.
     if (ScanForOthers(B, nullptr, Addr, MyKey, S, &Reported))
       return 0;
@@ -501,73 +571,40 @@ HandoffThenToken(uintptr_t Addr, uint64_t Previous, Slot *Mine) {
   return uintptr_t(Mine);
 }
 
-// Step 2 of a claim made by the common case, when the bucket holds another
-// write of the map: ScanForOthers sorts out which (nested, or a conflict).
+// Step 2 of a home claim made by the common case, when some write of the
+// bucket is away from its home: FinishClaim scans.
 __attribute__((noinline)) static uintptr_t
-StrictBeginMet(Bucket &B, Slot *Mine, uintptr_t Addr, uint64_t MyKey,
-               const Site *S, uint64_t Previous) {
+StrictBeginScan(Slot *Mine, uintptr_t Addr, uint64_t MyKey, const Site *S,
+                uint64_t Previous) {
   uint64_t Reported = 0;
-  return FinishClaim(B, Mine, Addr, MyKey, S, Previous, &Reported);
-}
-
-// Whether a slot of Mine's bucket other than Mine holds a write of Addr in
-// progress, by any thread: a key whose bits above the thread index are the
-// address (a tombstone's top bit is set, and Addr < 2^47 has none there; 0
-// is no address). The other three slots are Mine's address with one or
-// both of the slot-index bits flipped. The same seq_cst loads as
-// ScanForOthers'.
-static inline bool OtherWritesOf(Slot *Mine, uintptr_t Addr) {
-  static_assert(kSlotsPerBucket == 4, "three other slots");
-  bool Found = false;
-#pragma GCC unroll 3
-  for (uintptr_t Flip = 1; Flip < kSlotsPerBucket; ++Flip) {
-    Slot &Other =
-        *reinterpret_cast<Slot *>(uintptr_t(Mine) ^ (Flip * sizeof(Slot)));
-    Found |= (Other.key.load(std::memory_order_seq_cst) >> kThreadIndexBits) ==
-             Addr;
-  }
-  return Found;
+  return FinishClaim(BucketOf(Mine), Mine, false, Addr, MyKey, S, Previous,
+                     &Reported);
 }
 
 // The common case, in straight-line code: a registered thread, no stress,
-// and a bucket that remembers the map (a tombstone of it, the thread's own
-// or, at a handoff, another thread's). Claimed with the same seq_cst CAS as
-// TryClaim's and checked with the same seq_cst scan as ScanForOthers', so
-// the argument above holds for it unchanged; anything unusual goes to the
-// general path.
+// a free home slot. The same seq_cst CAS and load of the count as the
+// general code's, so the argument above holds for it unchanged; anything
+// unusual goes to the general path.
 MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   uintptr_t Addr = uintptr_t(Map);
   uint16_t Index = t_thread_index;
   if (UNLIKELY(!IsTrackable(Addr) || Index == 0 || g_options.stress))
     return StrictBeginSlow(Addr, S);
   uint64_t MyKey = MakeKey(Addr, Index);
-  Bucket &B = StrictBucket(Addr);
-  PrefetchForWrite(&B);
-  // A tombstone of this map: its bits above the thread index are this one's.
-  uint64_t MapTomb = MakeKey(Addr, 0) | kTombBit;
-  Slot *Mine = nullptr;
-  uint64_t Previous = 0;
-#pragma GCC unroll 4
-  for (Slot &Candidate : B.slots) {
-    uint64_t Key = Candidate.key.load(std::memory_order_relaxed);
-    if (((Key ^ MapTomb) >> kThreadIndexBits) == 0) {
-      Mine = &Candidate;
-      Previous = Key;
-      break;
-    }
-  }
-  if (UNLIKELY(!Mine) ||
+  Slot *Mine = &HomeSlot(Addr);
+  PrefetchForWrite(Mine);
+  uint64_t Previous = Mine->key.load(std::memory_order_relaxed);
+  if (UNLIKELY(IsActiveKey(Previous)) ||
       UNLIKELY(!Mine->key.compare_exchange_strong(Previous, MyKey,
                                                   std::memory_order_seq_cst)))
     return StrictBeginSlow(Addr, S);
   Mine->site.store(S, std::memory_order_release);
-  // Nobody else writes the map, and this write is not nested in another of
-  // ours.
-  if (UNLIKELY(OtherWritesOf(Mine, Addr)))
-    return StrictBeginMet(B, Mine, Addr, MyKey, S, Previous);
-  // The map's last write was another thread's, and NoteHandoff may still
-  // have something to do (the thread's first hold, or the map's). Computed
-  // without branches: a map shared under a mutex changes hands at random.
+  if (UNLIKELY(BucketOf(Mine).overflow.load(std::memory_order_seq_cst) != 0))
+    return StrictBeginScan(Mine, Addr, MyKey, S, Previous);
+  // The map's last write was another thread's (or another map's), and
+  // NoteHandoff may still have something to do (the thread's first hold,
+  // or the map's). Computed without branches: a map shared under a mutex
+  // changes hands at random.
   bool Handoff = (Previous != (MyKey | kTombBit)) &
                  (!t_started | (g_map_holds[HashAddress(Addr, kMapHoldBits)]
                                     .load(std::memory_order_relaxed) <
@@ -577,16 +614,16 @@ MAPGUARD_INTERFACE uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   return uintptr_t(Mine);
 }
 
-// The end hook's general case: reports, and a slot that is no longer ours.
-// (It takes the hook's own arguments, so that the common case need keep
-// nothing across the call.)
+// The end hook's general case: an overflowed write, a bucket with writes
+// away from home, a slot that is no longer ours. (It takes the hook's own
+// arguments, so that the common case need keep nothing across the call.)
 __attribute__((noinline)) static void
 StrictEndSlow(void *Map, const Site *S, uintptr_t Token) {
   uintptr_t Addr = uintptr_t(Map);
   uint64_t MyKey = MakeKey(Addr, t_thread_index);
-  Slot *Mine = reinterpret_cast<Slot *>(Token);
-  Bucket &B =
-      *reinterpret_cast<Bucket *>(Token & ~uintptr_t(sizeof(Bucket) - 1));
+  bool Overflowed = Token & kOverflowToken;
+  Slot *Mine = reinterpret_cast<Slot *>(Token & ~kOverflowToken);
+  Bucket &B = BucketOf(Mine);
   // Did someone start writing this map while we were?
   for (Slot &Other : B.slots) {
     if (&Other == Mine)
@@ -597,10 +634,13 @@ StrictEndSlow(void *Map, const Site *S, uintptr_t Token) {
       ReportSlotConflict(Addr, S, Other, Key, /*OtherIsSecond=*/true);
   }
   // Release, leaving the tombstone. (The slot is someone else's only if a
-  // fork cleared the table while this write was open; then leave it alone.)
+  // fork cleared the table while this write was open; then leave it alone,
+  // and the count, which the fork reset.)
   if (LIKELY(Mine->key.load(std::memory_order_relaxed) == MyKey)) {
     Mine->site.store(nullptr, std::memory_order_relaxed);
     Mine->key.store(MyKey | kTombBit, std::memory_order_release);
+    if (Overflowed)
+      B.overflow.fetch_sub(1, std::memory_order_seq_cst);
   }
 }
 
@@ -611,10 +651,11 @@ MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
   uintptr_t Addr = uintptr_t(Map);
   // The thread has an index: its begin hook gave it one.
   uint64_t MyKey = MakeKey(Addr, t_thread_index);
-  Slot *Mine = reinterpret_cast<Slot *>(Token);
-  // Did someone start writing this map while we were? The common case: no
-  // other slot holds a write of it, and ours still holds our key.
-  bool Unusual = OtherWritesOf(Mine, Addr) |
+  Slot *Mine = reinterpret_cast<Slot *>(Token & ~kOverflowToken);
+  // The common case: a write at home (the token's low bit clear), nobody
+  // away from home in the bucket, and our key still in the slot.
+  bool Unusual = (Token & kOverflowToken) |
+                 (BucketOf(Mine).overflow.load(std::memory_order_seq_cst) != 0) |
                  (Mine->key.load(std::memory_order_relaxed) != MyKey);
   if (UNLIKELY(Unusual))
     return StrictEndSlow(Map, S, Token);
@@ -783,6 +824,13 @@ size_t __mapguard::StrictTableOccupancy() {
   return N;
 }
 
+uint64_t __mapguard::StrictOverflowCount() {
+  uint64_t N = 0;
+  for (Bucket &B : g_strict_table)
+    N += B.overflow.load(std::memory_order_relaxed);
+  return N;
+}
+
 size_t __mapguard::FastTableOccupancy() {
   size_t N = 0;
   for (Slot &S : g_fast_table)
@@ -808,9 +856,12 @@ static void ClearSlot(Slot &S) {
 // not its own, so it starts with empty tables. The forking thread keeps its
 // index under its new kernel thread id.
 static void AfterForkInChild() {
-  for (Bucket &B : g_strict_table)
+  for (Bucket &B : g_strict_table) {
     for (Slot &S : B.slots)
       ClearSlot(S);
+    if (B.overflow.load(std::memory_order_relaxed))
+      B.overflow.store(0, std::memory_order_relaxed);
+  }
   for (Slot &S : g_fast_table)
     ClearSlot(S);
   ResetReportLockAfterFork();

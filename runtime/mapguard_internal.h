@@ -42,7 +42,7 @@ constexpr uintptr_t kAddressLimit = uintptr_t(1) << kAddressBits;
 constexpr uint64_t kTombBit = uint64_t(1) << 63;
 
 constexpr unsigned kStrictBucketBits = 12; // 4096 buckets
-constexpr unsigned kSlotsPerBucket = 4;    // one 64-byte cache line each
+constexpr unsigned kSlotsPerBucket = 3;    // and a count: one 64-byte line
 constexpr unsigned kFastSlotBits = 14;     // 16384 direct-mapped slots
 // 1 while fast mode's inline claim may be used (pass/HookEmitter.cpp reads
 // it); 0 under stress, so that every write calls the runtime.
@@ -81,6 +81,12 @@ inline size_t HashAddress(uintptr_t Addr, unsigned Bits) {
 inline size_t StrictBucketIndex(uintptr_t Addr) {
   return HashAddress(Addr, kStrictBucketBits);
 }
+// A map's home slot in its strict bucket: the 16 hash bits below the
+// bucket's, scaled to 0..kSlotsPerBucket-1.
+inline size_t StrictHomeSlot(uintptr_t Addr) {
+  return size_t(((HashAddress(Addr, kStrictBucketBits + 16) & 0xffff) *
+                 kSlotsPerBucket) >> 16);
+}
 inline size_t FastSlotIndex(uintptr_t Addr) {
   return HashAddress(Addr, kFastSlotBits);
 }
@@ -107,6 +113,8 @@ void ResetHandoffHistory();
 // Slots currently held (a scan, not a snapshot; for tests and diagnostics).
 size_t StrictTableOccupancy();
 size_t FastTableOccupancy();
+// The strict buckets' overflow counts, summed (tests).
+uint64_t StrictOverflowCount();
 // Writes left untracked because their strict bucket stayed full.
 uint64_t UntrackedWriteCount();
 

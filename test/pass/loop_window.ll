@@ -100,7 +100,8 @@ exit:
 }
 
 ; A window with two writes in it: at each write, strict mode points the
-; window's slot (the token) at that write's descriptor, and the end hook's
+; window's slot (the token, its low bit cleared: set, it says the slot is
+; not the map's home) at that write's descriptor, and the end hook's
 ; site follows it too. Fast mode leaves the slot alone (a racing writer may
 ; have stored its own key and site over it). A window with one write needs
 ; neither (@fill_pure_helper above).
@@ -111,7 +112,8 @@ exit:
 ; CHECK:         [[TOK1:%.*]] = load i64, ptr %mapguard.loop.token
 ; CHECK:         icmp ne i64 [[TOK1]], 0
 ; CHECK:       mapguard.loop.site{{[0-9]+}}:
-; CHECK-NEXT:    [[SLOT1:%.*]] = inttoptr i64 [[TOK1]] to ptr
+; CHECK-NEXT:    [[MASKED1:%.*]] = and i64 [[TOK1]], -2
+; CHECK-NEXT:    [[SLOT1:%.*]] = inttoptr i64 [[MASKED1]] to ptr
 ; CHECK-NEXT:    [[FIELD1:%.*]] = getelementptr inbounds { i64, ptr }, ptr [[SLOT1]], i32 0, i32 1
 ; CHECK-NEXT:    store atomic ptr [[FIRST]], ptr [[FIELD1]] release, align 8
 ; CHECK:         call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k)

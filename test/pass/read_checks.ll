@@ -1,5 +1,5 @@
 ; Lookups and the start of an iteration get one inline check before the
-; call: the map's bucket (strict: 4 slots) or slot (fast) is loaded, and the
+; call: the map's bucket (strict: 3 slots) or slot (fast) is loaded, and the
 ; runtime is called only if it holds a write in progress to this map.
 ; Nothing is marked and nothing follows the call.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s --check-prefix=STRICT
@@ -18,9 +18,13 @@ declare ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5beginEv(ptr) nounwind
 ; STRICT-LABEL: define ptr @lookup(
 ; STRICT:         %[[ADDR:.*]] = ptrtoint ptr %m to i64
 ; STRICT:         %[[WANT:.*]] = shl i64 %[[ADDR]], 16
-; STRICT:         %[[B:.*]] = getelementptr inbounds [4096 x [4 x { i64, ptr }]], ptr @__mapguard_strict_table, i64 0, i64 %{{.*}}
+; STRICT:         %[[B:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %{{.*}}
 ; STRICT:         load atomic i64, ptr %[[B]] monotonic
-; STRICT-COUNT-3: load atomic i64, ptr %{{.*}} monotonic
+; STRICT:         getelementptr inbounds { [3 x { i64, ptr }], i64, i64 }, ptr %[[B]], i64 0, i32 0, i64 1
+; STRICT-NEXT:    load atomic i64, ptr %{{.*}} monotonic
+; STRICT:         getelementptr inbounds { [3 x { i64, ptr }], i64, i64 }, ptr %[[B]], i64 0, i32 0, i64 2
+; STRICT-NEXT:    load atomic i64, ptr %{{.*}} monotonic
+; STRICT-NOT:     load atomic
 ; Under stress=1 (the runtime's flag is 0) every read calls the runtime, and
 ; so does a thread's first read (no thread index yet).
 ; STRICT:         load i8, ptr @__mapguard_fast_inline

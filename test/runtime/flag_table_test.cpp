@@ -9,7 +9,9 @@
 
 #include "test_util.h"
 
+#include <memory>
 #include <signal.h>
+#include <unistd.h>
 
 using namespace mapguard_test;
 using __mapguard::g_options;
@@ -162,36 +164,38 @@ TEST_P(FlagTableDeathTest, FirstWriterFindsTheSecondAtEnd) {
 }
 
 //===----------------------------------------------------------------------===//
-// Strict mode only: a bucket's four slots
+// Strict mode only: a bucket's slots, home and overflow
 //===----------------------------------------------------------------------===//
+
+using __mapguard::kSlotsPerBucket;
 
 class StrictBucketTest : public NoReportTest {};
 
-TEST_F(StrictBucketTest, FifthMapInAFullBucketGoesUntracked) {
+TEST_F(StrictBucketTest, MapBeyondAFullBucketGoesUntracked) {
   std::vector<uintptr_t> Maps =
-      MapsSharingBucket(Mode::Strict, FakeMap(200), 5);
+      MapsSharingBucket(Mode::Strict, FakeMap(200), kSlotsPerBucket + 1);
+  uintptr_t Extra = Maps.back();
   std::vector<uintptr_t> Tokens;
-  for (int I = 0; I < 4; ++I) {
+  for (unsigned I = 0; I < kSlotsPerBucket; ++I) {
     Tokens.push_back(__mapguard_write_begin((void *)Maps[I], &kFirstSite));
     EXPECT_NE(Tokens.back(), 0u) << "map " << I;
   }
   uint64_t UntrackedBefore = __mapguard::UntrackedWriteCount();
-  uintptr_t Fifth = __mapguard_write_begin((void *)Maps[4], &kSecondSite);
-  EXPECT_EQ(Fifth, 0u);
+  uintptr_t Token = __mapguard_write_begin((void *)Extra, &kSecondSite);
+  EXPECT_EQ(Token, 0u);
   EXPECT_EQ(__mapguard::UntrackedWriteCount(), UntrackedBefore + 1);
-  __mapguard_write_end((void *)Maps[4], &kSecondSite, Fifth);
-  // A slot freed is a slot for the fifth map.
+  __mapguard_write_end((void *)Extra, &kSecondSite, Token);
+  // A slot freed is a slot for the extra map.
   __mapguard_write_end((void *)Maps[0], &kFirstSite, Tokens[0]);
-  Fifth = __mapguard_write_begin((void *)Maps[4], &kSecondSite);
-  EXPECT_NE(Fifth, 0u);
-  __mapguard_write_end((void *)Maps[4], &kSecondSite, Fifth);
-  for (int I = 1; I < 4; ++I)
+  Token = __mapguard_write_begin((void *)Extra, &kSecondSite);
+  EXPECT_NE(Token, 0u);
+  __mapguard_write_end((void *)Extra, &kSecondSite, Token);
+  for (unsigned I = 1; I < kSlotsPerBucket; ++I)
     __mapguard_write_end((void *)Maps[I], &kFirstSite, Tokens[I]);
 }
 
-TEST_F(StrictBucketTest, SixMapsInOneBucketWrittenBySixThreads) {
-  std::vector<uintptr_t> Maps =
-      MapsSharingBucket(Mode::Strict, FakeMap(300), 6);
+// Each map written 20,000 times by a thread of its own.
+static void WriteEachOnItsOwnThread(const std::vector<uintptr_t> &Maps) {
   std::vector<std::thread> Threads;
   for (uintptr_t Map : Maps)
     Threads.emplace_back([Map] {
@@ -203,14 +207,24 @@ TEST_F(StrictBucketTest, SixMapsInOneBucketWrittenBySixThreads) {
     T.join();
 }
 
+TEST_F(StrictBucketTest, SixMapsInOneBucketWrittenBySixThreads) {
+  WriteEachOnItsOwnThread(MapsSharingBucket(Mode::Strict, FakeMap(300), 6));
+}
+
+TEST_F(StrictBucketTest, SixMapsSharingOneHomeSlotWrittenBySixThreads) {
+  // All writes but one at a time overflow, and the count must come back to
+  // 0 (TearDown).
+  WriteEachOnItsOwnThread(MapsSharingHome(FakeMap(350), 6));
+}
+
 TEST(StrictBucketDeathTest, ConflictInAFullBucketIsFound) {
   std::vector<uintptr_t> Maps =
-      MapsSharingBucket(Mode::Strict, FakeMap(400), 4);
+      MapsSharingBucket(Mode::Strict, FakeMap(400), kSlotsPerBucket);
   EXPECT_EXIT(
       {
         g_options.halt_on_error = true;
         NameThisThread("mg-second");
-        for (int I = 1; I < 4; ++I) // this thread fills three slots
+        for (unsigned I = 1; I < kSlotsPerBucket; ++I) // all slots but one
           __mapguard_write_begin((void *)Maps[I], &kThirdSite);
         HeldWrite First(Mode::Strict, Maps[0], &kFirstSite, "mg-first");
         __mapguard_write_begin((void *)Maps[0], &kSecondSite);
@@ -220,51 +234,88 @@ TEST(StrictBucketDeathTest, ConflictInAFullBucketIsFound) {
                     kFirstSite, "mg-first"));
 }
 
-// The hooks' common case (flag_table.cpp: a tombstone of the map in its
-// bucket) must report as the general code does. A reported overlap with
-// halt_on_error=0 leaves two tombstones of the map, so that both writers
-// below take the common case.
-static void LeaveTwoTombstones(uintptr_t Map) {
-  g_options.halt_on_error = false;
-  {
-    HeldWrite Earlier(Mode::Strict, Map, &kFirstSite, "mg-earlier");
-    uintptr_t Token = __mapguard_write_begin((void *)Map, &kSecondSite);
-    __mapguard_write_end((void *)Map, &kSecondSite, Token);
-  }
+TEST_F(StrictBucketTest, WriteWhoseHomeIsTakenOverflowsAndIsCounted) {
+  std::vector<uintptr_t> Maps = MapsSharingHome(FakeMap(360), 2);
+  HeldWrite Other(Mode::Strict, Maps[0], &kFirstSite);
+  ASSERT_NE(Other.token(), 0u);
+  EXPECT_EQ(__mapguard::StrictOverflowCount(), 0u);
+  uintptr_t Outer = __mapguard_write_begin((void *)Maps[1], &kSecondSite);
+  ASSERT_NE(Outer, 0u);
+  EXPECT_NE(Outer & ~uintptr_t(15), Other.token());
+  EXPECT_EQ(__mapguard::StrictOverflowCount(), 1u);
+  // Nested on this thread, away from home: nothing to undo, nothing counted.
+  uintptr_t Inner = __mapguard_write_begin((void *)Maps[1], &kThirdSite);
+  EXPECT_EQ(Inner, 0u);
+  EXPECT_EQ(__mapguard::StrictOverflowCount(), 1u);
+  __mapguard_write_end((void *)Maps[1], &kThirdSite, Inner);
+  EXPECT_EQ(__mapguard::StrictTableOccupancy(), 2u);
+  __mapguard_write_end((void *)Maps[1], &kSecondSite, Outer);
+  EXPECT_EQ(__mapguard::StrictOverflowCount(), 0u);
+}
+
+// The writers of one map, one at home and one away from it, or both away:
+// a map sharing its home (Maps[0], on "mg-other") holds the home slot while
+// the first writer of Maps[1] (kFirstSite, on "mg-first") begins, so that
+// it overflows. Then:
+//   HomeAtBegin     the other map's write ends, and the second writer
+//                   (kSecondSite, on this thread) claims the home slot,
+//                   finds the count nonzero and the first writer;
+//   HomeAtEnd       the same, but the second claims without looking, and
+//                   the first's end hook finds it at home;
+//   BothAway        the second begins with the home slot still taken, and
+//                   finds the first from its own overflow slot.
+enum class Where { HomeAtBegin, HomeAtEnd, BothAway };
+static void OverlapAwayFromHome(Where W, const std::vector<uintptr_t> &Maps) {
   g_options.halt_on_error = true;
-}
-
-// Then the first writer (kThirdSite, on "mg-first") holds a write while the
-// second (kSecondSite, on this thread) begins one, and the second finds the
-// first; or (AtEnd) the second claims without looking, as one whose scan
-// ran too early, and the first's end hook finds it.
-static void OverlapInTheCommonCase(uintptr_t Map, bool AtEnd) {
-  LeaveTwoTombstones(Map);
   NameThisThread("mg-second");
-  HeldWrite First(Mode::Strict, Map, &kThirdSite, "mg-first");
-  if (!AtEnd) {
-    __mapguard_write_begin((void *)Map, &kSecondSite); // aborts
-    return;
+  // This thread's first write registers it, so that its writes below take
+  // the hooks' common case (a free home slot), as a running program's do.
+  __mapguard_write_end((void *)FakeMap(419), &kThirdSite,
+                       __mapguard_write_begin((void *)FakeMap(419), &kThirdSite));
+  auto Other = std::make_unique<HeldWrite>(Mode::Strict, Maps[0], &kThirdSite,
+                                           "mg-other");
+  HeldWrite First(Mode::Strict, Maps[1], &kFirstSite, "mg-first");
+  if (!(First.token() & 1))
+    return; // not away from home: no report, and the test fails
+  if (W == Where::BothAway) {
+    __mapguard_write_begin((void *)Maps[1], &kSecondSite); // aborts
+    _exit(3); // before First's end could report instead
   }
-  uintptr_t Token = Claim(Mode::Strict, Map, &kSecondSite);
+  Other.reset();
+  if (W == Where::HomeAtBegin) {
+    __mapguard_write_begin((void *)Maps[1], &kSecondSite); // aborts
+    _exit(3); // before First's end could report instead
+  }
+  uintptr_t Token = Claim(Mode::Strict, Maps[1], &kSecondSite);
+  if (Token & 1)
+    return; // not at home
   First.end(); // reports and aborts on the first writer's thread
-  __mapguard_write_end((void *)Map, &kSecondSite, Token);
+  __mapguard_write_end((void *)Maps[1], &kSecondSite, Token);
 }
 
-TEST(StrictCommonCaseDeathTest, SecondWriterFindsTheFirstAtBegin) {
-  uintptr_t Map = FakeMap(410);
-  EXPECT_EXIT(OverlapInTheCommonCase(Map, /*AtEnd=*/false),
-              ::testing::KilledBySignal(SIGABRT),
-              ReportPattern(Map, kSecondSite.container, kSecondSite,
-                            "mg-second", kThirdSite, "mg-first"));
-}
+class StrictOverflowDeathTest : public ::testing::TestWithParam<Where> {};
 
-TEST(StrictCommonCaseDeathTest, FirstWriterFindsTheSecondAtEnd) {
-  uintptr_t Map = FakeMap(411);
-  EXPECT_EXIT(OverlapInTheCommonCase(Map, /*AtEnd=*/true),
+INSTANTIATE_TEST_SUITE_P(
+    Overlaps, StrictOverflowDeathTest,
+    ::testing::Values(Where::HomeAtBegin, Where::HomeAtEnd, Where::BothAway),
+    [](const ::testing::TestParamInfo<Where> &Info) {
+      return Info.param == Where::HomeAtBegin ? "HomeWriterFindsOverflowAtBegin"
+             : Info.param == Where::HomeAtEnd ? "OverflowWriterFindsHomeAtEnd"
+                                              : "TwoOverflowWriters";
+    });
+
+TEST_P(StrictOverflowDeathTest, BothWritersAreNamed) {
+  std::vector<uintptr_t> Maps =
+      MapsSharingHome(FakeMap(410 + unsigned(GetParam())), 2);
+  // The report comes from the thread that found the other: the first
+  // writer's end hook in HomeAtEnd, the second's begin otherwise.
+  const char *Container = GetParam() == Where::HomeAtEnd
+                              ? kFirstSite.container
+                              : kSecondSite.container;
+  EXPECT_EXIT(OverlapAwayFromHome(GetParam(), Maps),
               ::testing::KilledBySignal(SIGABRT),
-              ReportPattern(Map, kThirdSite.container, kSecondSite,
-                            "mg-second", kThirdSite, "mg-first"));
+              ReportPattern(Maps[1], Container, kSecondSite, "mg-second",
+                            kFirstSite, "mg-first"));
 }
 
 TEST_F(StrictBucketTest, CommonCaseClaimsTheMapsTombstoneInPlace) {

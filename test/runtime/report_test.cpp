@@ -402,10 +402,10 @@ TEST(VerbosityTest, ExitPrintsTheNumberOfUntrackedWrites) {
   ChildResult R = RunInChild([] {
     g_options.verbosity = 1;
     std::vector<uintptr_t> Maps =
-        MapsSharingBucket(Mode::Strict, FakeMap(600), 5);
-    for (int I = 0; I < 4; ++I)
-      __mapguard_write_begin((void *)Maps[I], &kFirstSite);
-    __mapguard_write_begin((void *)Maps[4], &kFirstSite); // untracked
+        MapsSharingBucket(Mode::Strict, FakeMap(600),
+                          __mapguard::kSlotsPerBucket + 1);
+    for (uintptr_t Map : Maps) // the last one is untracked
+      __mapguard_write_begin((void *)Map, &kFirstSite);
     printf("%llu\n", (unsigned long long)__mapguard::UntrackedWriteCount());
   });
   ASSERT_TRUE(WIFEXITED(R.status));

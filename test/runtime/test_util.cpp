@@ -27,6 +27,18 @@ std::vector<uintptr_t> MapsSharingBucket(Mode M, uintptr_t From, size_t N) {
   return Maps;
 }
 
+std::vector<uintptr_t> MapsSharingHome(uintptr_t From, size_t N) {
+  auto Home = [](uintptr_t A) {
+    return __mapguard::StrictBucketIndex(A) * __mapguard::kSlotsPerBucket +
+           __mapguard::StrictHomeSlot(A);
+  };
+  std::vector<uintptr_t> Maps;
+  for (uintptr_t A = From; Maps.size() < N; A += 8)
+    if (Home(A) == Home(From))
+      Maps.push_back(A);
+  return Maps;
+}
+
 void NameThisThread(const char *Name) {
   pthread_setname_np(pthread_self(), Name);
 }
@@ -116,6 +128,7 @@ void NoReportTest::TearDown() {
   EXPECT_EQ(__mapguard::ConflictCount(), ConflictsBefore)
       << "the runtime reported a conflict that is not one";
   EXPECT_EQ(__mapguard::StrictTableOccupancy(), 0u);
+  EXPECT_EQ(__mapguard::StrictOverflowCount(), 0u);
   EXPECT_EQ(__mapguard::FastTableOccupancy(), 0u);
   __mapguard::g_options = Saved;
 }

@@ -52,6 +52,9 @@ inline uintptr_t FakeMap(unsigned N) { return 0x7f0000100000u + 8u * N; }
 // N distinct fake maps (starting at From) that share one strict bucket, or
 // one fast slot, with From.
 std::vector<uintptr_t> MapsSharingBucket(Mode M, uintptr_t From, size_t N);
+// N distinct fake maps (starting at From) that share From's strict bucket
+// and home slot in it.
+std::vector<uintptr_t> MapsSharingHome(uintptr_t From, size_t N);
 
 // A thread that begins a write to Map at S, then holds it until end() (or
 // the destructor), when it ends the write and exits.
