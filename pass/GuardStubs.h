@@ -15,8 +15,8 @@
 // call, as it did before the pass ran, instead of two hook calls, an invoke
 // and a landing pad, and the operation's body is inlined once per module
 // instead of once per site. At run time it costs one more call and return
-// per write, beside the two calls and the locked instruction of strict
-// mode's check.
+// per write, beside the locked instruction of strict mode's check (emitted
+// inline in the stub, HookEmitter.h).
 //
 // GuardStubs builds the stub and its inner call; the caller wraps that call
 // with the hooks, as it would wrap a site.

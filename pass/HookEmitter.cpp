@@ -1,29 +1,54 @@
 //===- HookEmitter.cpp - How a guarded write calls into the runtime -------===//
 //
-// Fast mode's inline path mirrors the runtime's fast table
+// Both modes emit the common case of a write inline and call the runtime
+// only otherwise. The inline paths mirror the runtime's tables
 // (runtime/flag_table.cpp, runtime/mapguard_internal.h):
 //
-//   slot  = &__mapguard_fast_table[((map >> 3) * 0x9E3779B97F4A7C15) >> 50]
+//   h     = (map >> 3) * 0x9E3779B97F4A7C15
 //   key   = (map << 16) | __mapguard_thread_index        (a TLS load)
-//   begin: if (slot->key == (key | 1 << 63) && map < 1 << 47 &&
-//              __mapguard_fast_inline) {                 // 0 under stress
-//            slot->site = site; slot->key = key;          // claim
-//            token = slot;
-//          } else token = __mapguard_write_begin_fast(map, site);
-//   end:   if (token) {
-//            if (token->key == key) token->key = key | 1 << 63;  // release
-//            else __mapguard_write_end_fast(map, site, token);
-//          }
+//   slot  = fast:   &__mapguard_fast_table[h >> 50]
+//           strict: &__mapguard_strict_table[h >> 52].slots[home], where
+//                   home = (((h >> 36) & 0xffff) * 3) >> 16
+//   seen  = slot->key
+//   inline = seen is free (0 or a tombstone: seen <= 0 signed)
+//            && (seen is not a tombstone of this map
+//                || seen == (key | 1 << 63)       // the thread's own
+//                || __mapguard_map_holds[h >> 52] >= 8)  // holds spent
+//            && thread index != 0 && 0 < map < 1 << 47
+//            && __mapguard_fast_inline            // 0 under stress
 //
-// A slot holding the thread's own tombstone for the map (its last write
-// there ended, and nobody has written there since) is the steady state of a
-// thread writing its own map. The stores are monotonic: on x86-64 the site
-// still reaches memory before the key (TSO), and a release store would make
-// the optimiser treat it as a barrier for the map's own accesses. Every
-// other case — first write, another
-// thread's write or tombstone, another map's, a nested write — goes to the
-// runtime. The loads and stores are atomic monotonic, plain moves on
-// x86-64, as in the runtime.
+//   fast begin:   if (inline) { slot->site = site; slot->key = key;
+//                               token = slot; }
+//                 else token = __mapguard_write_begin_fast(map, site);
+//   fast end:     if (token) {
+//                   if (token->key == key) token->key = key | 1 << 63;
+//                   else __mapguard_write_end_fast(map, site, token);
+//                 }
+//   strict begin: if (inline && CAS(slot->key, seen, key)) {   // seq_cst
+//                   slot->site = site;
+//                   if (bucket->away == 0) token = slot;
+//                   else { slot->site = 0; slot->key = seen;   // give back
+//                          token = __mapguard_write_begin(map, site); }
+//                 } else token = __mapguard_write_begin(map, site);
+//   strict end:   if (token) {
+//                   if (bucket(token)->away == 0 && (token & ~1)->key == key)
+//                     { slot->site = 0; slot->key = key | 1 << 63; }
+//                   else __mapguard_write_end(map, site, token);
+//                 }
+//
+// The inline condition leaves to the runtime exactly the claims at which it
+// has something to do besides claiming: a write in progress in the slot
+// (nested, another map's, or a conflict), a handoff of the map from another
+// thread that may still hold (NoteHandoff), a thread's first write, stress.
+// A strict write at home whose bucket has no write away from home
+// (bucket->away, seq_cst) has nothing else to look at; a write away from
+// home (the token's low bit) is counted there itself, so its end always
+// calls the runtime.
+//
+// Fast mode's stores are monotonic: on x86-64 the site still reaches memory
+// before the key (TSO), and a release store would make the optimiser treat
+// it as a barrier for the map's own accesses. All the loads and stores are
+// atomic, plain moves on x86-64, as in the runtime.
 //
 //===----------------------------------------------------------------------===//
 #include "HookEmitter.h"
@@ -45,8 +70,12 @@ constexpr uint64_t HashMultiplier = 0x9E3779B97F4A7C15ull;
 constexpr unsigned ThreadIndexBits = 16;
 constexpr unsigned AddressBits = 47;
 constexpr uint64_t TombBit = uint64_t(1) << 63;
+// The runtime's per-map hold counters (hashed like a bucket) and the count
+// after which a map's handoffs no longer hold.
+constexpr unsigned MapHoldBits = 12;
+constexpr unsigned HoldsPerMap = 8;
 
-HookEmitter::HookEmitter(Module &M, bool Fast)
+HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
     : M(M), Ctx(M.getContext()), Fast(Fast),
       IntPtrTy(M.getDataLayout().getIntPtrType(M.getContext())),
       PtrTy(PointerType::getUnqual(M.getContext())) {
@@ -59,9 +88,11 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
     return; // The inline paths are written for 64-bit keys.
 
   SlotTy = StructType::get(Ctx, {Type::getInt64Ty(Ctx), PtrTy});
-  if (!Fast) {
-    // Strict mode: only the read check is inline; 4096 buckets of 3 slots
-    // and the bucket's overflow count (and a spare word): one cache line.
+  if (!Inline) {
+    // No table is read inline; loop windows still check for stress below.
+  } else if (!Fast) {
+    // Strict mode: 4096 buckets of 3 slots and the bucket's count of writes
+    // away from home (and a spare word): one cache line.
     auto *BucketTy = StructType::get(
         Ctx, {ArrayType::get(SlotTy, StrictSlotsPerBucket),
               Type::getInt64Ty(Ctx), Type::getInt64Ty(Ctx)});
@@ -73,6 +104,11 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
         "__mapguard_fast_table",
         ArrayType::get(SlotTy, uint64_t(1) << FastSlotBits)));
   }
+  // Both modes' inline claims read the runtime's hold counters.
+  if (Inline)
+    MapHolds = cast<GlobalVariable>(M.getOrInsertGlobal(
+        "__mapguard_map_holds",
+        ArrayType::get(Type::getInt8Ty(Ctx), uint64_t(1) << MapHoldBits)));
   // Both modes: fast mode's writes build keys from it, and a read on a
   // thread that has none yet goes to the runtime (its first read).
   ThreadIndex = cast<GlobalVariable>(M.getOrInsertGlobal(
@@ -85,7 +121,7 @@ HookEmitter::HookEmitter(Module &M, bool Fast)
   // is in this module's DSO. A shared library reaches it through the GOT.
   if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
     for (GlobalVariable *GV :
-         {FastTable, StrictTable, ThreadIndex, InlineAllowed})
+         {FastTable, StrictTable, MapHolds, ThreadIndex, InlineAllowed})
       if (GV)
         GV->setDSOLocal(true);
   }
@@ -138,61 +174,160 @@ static Value *tableEntry(IRBuilder<> &B, GlobalVariable *Table, Value *Addr,
                              {B.getInt64(0), Hash}, "mapguard.slot");
 }
 
+/// The runtime's StrictBucketIndex and StrictHomeSlot: the map's bucket
+/// (also the index of its hold counter) and its home slot there.
+static std::pair<Value *, Value *> strictHome(IRBuilder<> &B, Value *Product) {
+  Value *Bucket = B.CreateLShr(Product, 64 - StrictBucketBits, "mapguard.bucket");
+  Value *Below = B.CreateAnd(B.CreateLShr(Product, 64 - StrictBucketBits - 16),
+                             B.getInt64(0xffff));
+  Value *Home = B.CreateLShr(
+      B.CreateMul(Below, B.getInt64(StrictSlotsPerBucket)), 16, "mapguard.home");
+  return {Bucket, Home};
+}
+
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
                                  Value *Site, const DebugLoc &DL) {
-  if (!FastTable) {
-    IRBuilder<> B(Before);
-    B.SetCurrentDebugLocation(DL);
-    return {Map, B.CreateCall(hook(Begin), {Map, Site}, "mapguard.token"),
-            nullptr};
-  }
   IRBuilder<> B(Before);
   B.SetCurrentDebugLocation(DL);
+  // No inline path: not a 64-bit target, or -mapguard-inline=0.
+  if (!FastTable && !StrictTable)
+    return {Map, B.CreateCall(hook(Begin), {Map, Site}, "mapguard.token"),
+            nullptr};
   Type *I64 = B.getInt64Ty();
   Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
   // Tagged so that the table's stores do not keep it from being hoisted.
   LoadInst *IndexLoad = B.CreateLoad(
       B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread");
   IndexLoad->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
-  Value *Index = B.CreateZExt(IndexLoad, I64);
-  Value *Key = B.CreateOr(B.CreateShl(Addr, ThreadIndexBits), Index,
-                          "mapguard.key");
-  Value *Slot = tableEntry(B, FastTable, Addr, FastSlotBits);
+  Value *Key = B.CreateOr(B.CreateShl(Addr, ThreadIndexBits),
+                          B.CreateZExt(IndexLoad, I64), "mapguard.key");
+  Value *OwnTomb = B.CreateOr(Key, B.getInt64(TombBit));
+  Value *Product =
+      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
+  Value *HoldIndex = B.CreateLShr(Product, 64 - MapHoldBits);
+  Value *Slot, *Bucket = nullptr;
+  if (Fast) {
+    Slot = B.CreateInBoundsGEP(
+        FastTable->getValueType(), FastTable,
+        {B.getInt64(0), B.CreateLShr(Product, 64 - FastSlotBits)},
+        "mapguard.slot");
+  } else {
+    Value *Home;
+    std::tie(Bucket, Home) = strictHome(B, Product);
+    Slot = B.CreateInBoundsGEP(
+        StrictTable->getValueType(), StrictTable,
+        {B.getInt64(0), Bucket, B.getInt32(0), Home}, "mapguard.slot");
+  }
+  Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
   LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
   Seen->setAtomic(AtomicOrdering::Monotonic);
   Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  // Own tombstone, and a trackable address: (seen ^ tomb) | (addr >> 47) == 0,
-  // and the runtime allows the inline claim (it does not under stress=1).
-  Value *Mine = B.CreateAnd(
-      B.CreateICmpEQ(
-          B.CreateOr(B.CreateXor(Seen, B.CreateOr(Key, B.getInt64(TombBit))),
-                     B.CreateLShr(Addr, AddressBits)),
-          B.getInt64(0)),
-      emitNotStressed(B), "mapguard.mine");
+  // A trackable address (0 < map < 2^47), and the runtime allows inline
+  // claims (it does not under stress=1).
+  Value *Allowed = B.CreateAnd(
+      B.CreateICmpULT(B.CreateSub(Addr, B.getInt64(1)),
+                      B.getInt64((uint64_t(1) << AddressBits) - 1)),
+      emitNotStressed(B), "mapguard.allowed");
 
-  Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
-  SplitBlockAndInsertIfThenElse(Mine, Before, &ThenTerm, &ElseTerm, Likely);
-  ThenTerm->getParent()->setName("mapguard.claim");
-  ElseTerm->getParent()->setName("mapguard.begin.slow");
+  //   head -> claim -> (begun)              the thread's own tombstone
+  //       \-> check -> claim                 another free slot the runtime
+  //                \-> slow                  need not see; else the runtime
+  // Strict mode's claim is a CAS, and more blocks (below).
+  BasicBlock *Head = Before->getParent();
+  BasicBlock *Begun = SplitBlock(Head, Before);
+  Begun->setName("mapguard.begun");
+  Function *F = Head->getParent();
+  auto NewBlock = [&](const char *Name) {
+    return BasicBlock::Create(Ctx, Name, F, Begun);
+  };
+  BasicBlock *Check = NewBlock("mapguard.check");
+  BasicBlock *Claim = NewBlock("mapguard.claim");
+  BasicBlock *Slow = NewBlock("mapguard.begin.slow");
+  Head->getTerminator()->eraseFromParent();
+  B.SetInsertPoint(Head);
+  B.CreateCondBr(B.CreateAnd(B.CreateICmpEQ(Seen, OwnTomb), Allowed,
+                             "mapguard.own"),
+                 Claim, Check, Likely);
 
-  B.SetInsertPoint(ThenTerm);
-  // The site before the key (in program order; TSO keeps it).
-  StoreInst *SiteStore = B.CreateAlignedStore(
-      Site, B.CreateStructGEP(SlotTy, Slot, 1), Align(8));
-  SiteStore->setAtomic(AtomicOrdering::Monotonic);
-  SiteStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  StoreInst *KeyStore = B.CreateAlignedStore(Key, Slot, Align(8));
-  KeyStore->setAtomic(AtomicOrdering::Monotonic);
-  KeyStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  Value *FastToken = B.CreatePtrToInt(Slot, IntPtrTy);
+  // Not the thread's own tombstone. The runtime has nothing to do at this
+  // claim either if the slot is free (0 or a tombstone: the sign bit) and
+  // holds no tombstone of this map, or the map has spent its handoff holds
+  // (runtime/flag_table.cpp: a map shared under a mutex, handed over at
+  // nearly every write, spends them at once). A thread without an index
+  // yet is registered by the runtime.
+  B.SetInsertPoint(Check);
+  Value *Free = B.CreateICmpSLE(Seen, B.getInt64(0));
+  Value *ThisMap = B.CreateICmpEQ(
+      B.CreateLShr(B.CreateXor(Seen, OwnTomb), ThreadIndexBits), B.getInt64(0));
+  LoadInst *Holds = B.CreateLoad(
+      B.getInt8Ty(), B.CreateInBoundsGEP(MapHolds->getValueType(), MapHolds,
+                                         {B.getInt64(0), HoldIndex}));
+  Holds->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
+  Value *Spent = B.CreateICmpUGE(Holds, B.getInt8(HoldsPerMap));
+  Value *Registered = B.CreateICmpNE(IndexLoad, B.getInt16(0));
+  Value *Quiet = B.CreateAnd(
+      B.CreateAnd(Free, B.CreateOr(B.CreateNot(ThisMap), Spent)),
+      B.CreateAnd(Registered, Allowed), "mapguard.quiet");
+  B.CreateCondBr(Quiet, Claim, Slow, Likely);
 
-  B.SetInsertPoint(ElseTerm);
+  B.SetInsertPoint(Slow);
   Value *SlowToken = B.CreateCall(hook(Begin), {Map, Site});
+  B.CreateBr(Begun);
 
-  B.SetInsertPoint(Before);
+  B.SetInsertPoint(Claim);
+  Value *SiteField = B.CreateStructGEP(SlotTy, Slot, 1);
+  BasicBlock *Claimed = Claim;
+  if (Fast) {
+    // The site before the key (in program order; TSO keeps it).
+    StoreInst *SiteStore = B.CreateAlignedStore(Site, SiteField, Align(8));
+    SiteStore->setAtomic(AtomicOrdering::Monotonic);
+    SiteStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    StoreInst *KeyStore = B.CreateAlignedStore(Key, Slot, Align(8));
+    KeyStore->setAtomic(AtomicOrdering::Monotonic);
+    KeyStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    B.CreateBr(Begun);
+  } else {
+    // claim -> claimed -> (begun)
+    //     \-> slow               the CAS lost
+    //   claimed -> give.back -> slow     a write away from home in the bucket
+    Claimed = NewBlock("mapguard.claimed");
+    BasicBlock *GiveBack = NewBlock("mapguard.give.back");
+    // The runtime's seq_cst CAS.
+    auto *CAS = B.CreateAtomicCmpXchg(Slot, Seen, Key, MaybeAlign(8),
+                                      AtomicOrdering::SequentiallyConsistent,
+                                      AtomicOrdering::SequentiallyConsistent);
+    B.CreateCondBr(B.CreateExtractValue(CAS, 1, "mapguard.won"), Claimed, Slow,
+                   Likely);
+    // The site, then the bucket's count of writes away from home: if one is
+    // in progress, the claim is given back and the runtime asked.
+    B.SetInsertPoint(Claimed);
+    StoreInst *SiteStore = B.CreateAlignedStore(Site, SiteField, Align(8));
+    SiteStore->setAtomic(AtomicOrdering::Release);
+    SiteStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    LoadInst *Away = B.CreateAlignedLoad(
+        I64,
+        B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
+                            {B.getInt64(0), Bucket, B.getInt32(1)}),
+        Align(8), "mapguard.away");
+    Away->setAtomic(AtomicOrdering::SequentiallyConsistent);
+    Away->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    B.CreateCondBr(B.CreateICmpEQ(Away, B.getInt64(0)), Begun, GiveBack,
+                   Likely);
+    B.SetInsertPoint(GiveBack);
+    StoreInst *NoSite = B.CreateAlignedStore(ConstantPointerNull::get(PtrTy),
+                                             SiteField, Align(8));
+    NoSite->setAtomic(AtomicOrdering::Monotonic);
+    NoSite->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    StoreInst *Restore = B.CreateAlignedStore(Seen, Slot, Align(8));
+    Restore->setAtomic(AtomicOrdering::Release);
+    Restore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    B.CreateBr(Slow);
+  }
+
+  B.SetInsertPoint(Begun, Begun->getFirstInsertionPt());
   PHINode *Token = B.CreatePHI(IntPtrTy, 2, "mapguard.token");
-  Token->addIncoming(FastToken, ThenTerm->getParent());
-  Token->addIncoming(SlowToken, ElseTerm->getParent());
+  Token->addIncoming(SlotToken, Claimed);
+  Token->addIncoming(SlowToken, Slow);
   return {Map, Token, Key};
 }
 
@@ -204,6 +339,8 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
     B.CreateCall(hook(End), {W.Map, Site, W.Token});
     return;
   }
+  if (!Fast)
+    return emitStrictEnd(Where, W, Site, DL);
   Instruction *Here = &*Where;
   // if (token) { if (token->key == key) release; else slow end; }
   Value *Open = B.CreateICmpNE(W.Token, ConstantInt::get(IntPtrTy, 0));
@@ -223,6 +360,57 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   StoreInst *Release = B.CreateAlignedStore(
       B.CreateOr(W.Key, B.getInt64(TombBit)), Slot, Align(8));
   Release->setAtomic(AtomicOrdering::Monotonic);
+  Release->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  B.SetInsertPoint(ElseTerm);
+  B.CreateCall(hook(End), {W.Map, Site, W.Token});
+}
+
+void HookEmitter::emitStrictEnd(BasicBlock::iterator Where, const OpenWrite &W,
+                                Value *Site, const DebugLoc &DL) {
+  IRBuilder<> B(Where->getParent(), Where);
+  B.SetCurrentDebugLocation(DL);
+  Instruction *Here = &*Where;
+  // if (token) {
+  //   slot = token & ~1;  away = the bucket's count (its line: token & ~63)
+  //   if (away == 0 && slot->key == key) { slot->site = 0; slot->key = tomb; }
+  //   else __mapguard_write_end(map, site, token);
+  // }
+  // A write away from home (the token's low bit) is in the count itself,
+  // so it always takes the runtime's end.
+  Value *Open = B.CreateICmpNE(W.Token, ConstantInt::get(IntPtrTy, 0));
+  Instruction *OpenTerm = SplitBlockAndInsertIfThen(Open, Here, false, Likely);
+  OpenTerm->getParent()->setName("mapguard.end");
+  B.SetInsertPoint(OpenTerm);
+  Type *I64 = B.getInt64Ty();
+  Value *Slot = B.CreateIntToPtr(
+      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(1))), PtrTy);
+  Value *Line = B.CreateIntToPtr(
+      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(63))), PtrTy);
+  Type *BucketTy = StrictTable->getValueType()->getArrayElementType();
+  LoadInst *Away = B.CreateAlignedLoad(I64, B.CreateStructGEP(BucketTy, Line, 1),
+                                       Align(8), "mapguard.away");
+  Away->setAtomic(AtomicOrdering::SequentiallyConsistent);
+  Away->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8));
+  Seen->setAtomic(AtomicOrdering::Monotonic);
+  Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  Value *Usual = B.CreateAnd(B.CreateICmpEQ(Away, B.getInt64(0)),
+                             B.CreateICmpEQ(Seen, W.Key), "mapguard.usual");
+  Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
+  SplitBlockAndInsertIfThenElse(Usual, OpenTerm, &ThenTerm, &ElseTerm, Likely);
+  ThenTerm->getParent()->setName("mapguard.release");
+  ElseTerm->getParent()->setName("mapguard.end.slow");
+  B.SetInsertPoint(ThenTerm);
+  // The site first: a reader that sees the next writer's key must not find
+  // this write's site (ReadOwnerSite waits for a null site to be filled).
+  StoreInst *NoSite = B.CreateAlignedStore(
+      ConstantPointerNull::get(PtrTy), B.CreateStructGEP(SlotTy, Slot, 1),
+      Align(8));
+  NoSite->setAtomic(AtomicOrdering::Monotonic);
+  NoSite->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  StoreInst *Release = B.CreateAlignedStore(
+      B.CreateOr(W.Key, B.getInt64(TombBit)), Slot, Align(8));
+  Release->setAtomic(AtomicOrdering::Release);
   Release->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
   B.SetInsertPoint(ElseTerm);
   B.CreateCall(hook(End), {W.Map, Site, W.Token});

@@ -1,9 +1,10 @@
 //===- HookEmitter.h - How a guarded write calls into the runtime ---------===//
 //
-// Emits the begin and end of one guarded write. Strict mode calls the
-// runtime's hooks. Fast mode emits the common case inline — a thread writing
-// a map it wrote last claims and releases the map's slot with plain loads and
-// stores, no call — and calls the hooks only otherwise.
+// Emits the begin and end of one guarded write, and the check of a read.
+// Both modes emit the common case inline — a write claims and releases its
+// map's slot (strict: with a compare-and-swap), a read loads the slots —
+// and call the runtime's hooks only otherwise (HookEmitter.cpp has the
+// pseudo-code). -mapguard-inline=0 calls the hooks every time.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MAPGUARD_HOOKEMITTER_H
@@ -26,7 +27,9 @@ struct OpenWrite {
 
 class HookEmitter {
 public:
-  HookEmitter(llvm::Module &M, bool Fast);
+  /// Inline: emit the common case of each check inline; else every begin,
+  /// end and read calls the runtime.
+  HookEmitter(llvm::Module &M, bool Fast, bool Inline = true);
 
   /// The IR type of a __mapguard_site (runtime/mapguard_abi.h).
   llvm::StructType *siteType() const { return SiteTy; }
@@ -75,12 +78,19 @@ private:
   enum Hook { Begin, End, Read, Iterate, StressTick };
   llvm::FunctionCallee hook(Hook Which);
   llvm::FunctionCallee Hooks[5];
+  // Strict mode's inline path: a free home slot claimed by CAS, released
+  // by a store; anything else calls the runtime.
+  // Strict mode's inline end: a write at home, in a bucket with no write
+  // away from home, releases with a store; anything else calls the runtime.
+  void emitStrictEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
+                     llvm::Value *Site, const llvm::DebugLoc &DL);
   /// 1 while the runtime is not under stress (__mapguard_fast_inline).
   llvm::Value *emitNotStressed(llvm::IRBuilder<> &B);
   // Fast mode's inline path.
   llvm::StructType *SlotTy = nullptr;
   llvm::GlobalVariable *FastTable = nullptr;
   llvm::GlobalVariable *StrictTable = nullptr;
+  llvm::GlobalVariable *MapHolds = nullptr; // __mapguard_map_holds
   llvm::GlobalVariable *ThreadIndex = nullptr;
   llvm::GlobalVariable *InlineAllowed = nullptr; // __mapguard_fast_inline
   llvm::MDNode *Likely = nullptr;

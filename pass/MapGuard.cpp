@@ -116,6 +116,13 @@ cl::opt<bool> ClLoopWindows(
              "that could synchronise, as one window per run of the loop"),
     cl::Hidden, cl::init(true));
 
+cl::opt<bool> ClInline(
+    "mapguard-inline",
+    cl::desc("Emit the common case of each write's and read's check inline "
+             "(default); 0: call the runtime for every one (less code, "
+             "slower)"),
+    cl::Hidden, cl::init(true));
+
 cl::opt<cl::boolOrDefault> ClOutline(
     "mapguard-outline",
     cl::desc("Make each guarded write call one guarded stub of its "
@@ -576,7 +583,7 @@ void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
           Records[I].Reason += " at line " + std::to_string(W.Line);
       }
       if (!Hooks)
-        Hooks.emplace(M, ClMode == GuardMode::Fast);
+        Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
       emitLoopWindow(W, Writes, Replaced);
       ++NumLoopWindows;
     }
@@ -750,7 +757,7 @@ bool MapGuardInstrumenter::run() {
       ++NumSitesIgnored;
     if (Site.Decision == SiteDecision::Guarded) {
       if (!Hooks)
-        Hooks.emplace(M, ClMode == GuardMode::Fast);
+        Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
       if (Site.InLoopWindow) {
         ++NumWriteSitesWrapped;
         Changed = true;
@@ -765,7 +772,7 @@ bool MapGuardInstrumenter::run() {
   }
   for (const ReadSite &Site : Reads) {
     if (!Hooks)
-      Hooks.emplace(M, ClMode == GuardMode::Fast);
+      Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
     checkRead(Site);
     Changed = true;
   }

@@ -231,8 +231,15 @@ static __thread uint32_t t_handoffs_to_skip
     __attribute__((tls_model("initial-exec")));
 
 // Handoff holds taken per map, by hash (a map sharing a counter with
-// another only holds less often).
-static std::atomic<uint8_t> g_map_holds[1u << kMapHoldBits];
+// another only holds less often). Exported: strict mode's inline claim
+// reads it (pass/HookEmitter.cpp), and leaves a handoff to the runtime
+// while the map's holds are not spent.
+extern "C" __attribute__((visibility("default")))
+std::atomic<uint8_t> __mapguard_map_holds[1u << kMapHoldBits];
+std::atomic<uint8_t> __mapguard_map_holds[1u << kMapHoldBits];
+#define g_map_holds __mapguard_map_holds
+static_assert(kMapHoldBits == kStrictBucketBits,
+              "the inline claim indexes the hold counters by bucket");
 
 // Holds if the budget allows; true if it did.
 __attribute__((noinline, cold)) static bool HoldAfterHandoff() {

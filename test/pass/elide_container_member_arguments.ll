@@ -3,7 +3,7 @@
 ; assignment, and with operator=, only when the `this` it returns is unused.
 ; A member template such as emplace may build an element that keeps a
 ; reference to its argument (a std::set of std::reference_wrapper): guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s \
 ; RUN:   -pass-remarks=mapguard 2>%t.remarks | FileCheck %s
 ; RUN: FileCheck %s --check-prefix=REMARK --input-file=%t.remarks
 

@@ -1,6 +1,6 @@
 ; A local map passed by reference to any function that is not one of its
 ; own members may be shared from there: its writes stay guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s \
 ; RUN:   -pass-remarks=mapguard 2>%t.remarks | FileCheck %s
 ; RUN: FileCheck %s --check-prefix=REMARK --input-file=%t.remarks
 

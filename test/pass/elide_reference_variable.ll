@@ -4,7 +4,7 @@
 ; address never escapes is followed: writes through it are elided when
 ; everything stored in it is a local map that does not escape, and what is
 ; loaded from it must obey the same rules as the map itself.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s \
 ; RUN:   -pass-remarks=mapguard 2>%t.remarks | FileCheck %s
 ; RUN: FileCheck %s --check-prefix=REMARK --input-file=%t.remarks
 

@@ -1,6 +1,6 @@
 ; A local map whose address is stored into a member of another object
 ; (here through `this`) can be reached through that object: guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 %struct.Registry = type { ptr, i32 }
 

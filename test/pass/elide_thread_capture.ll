@@ -1,7 +1,7 @@
 ; A local map captured by reference by a lambda run on a std::thread (clang
 ; -O0 IR, trimmed): the capture stores the map's address into the closure,
 ; an escape, so both the thread's write and the owner's are guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s \
 ; RUN:   -pass-remarks=mapguard 2>%t.remarks | FileCheck %s
 ; RUN: FileCheck %s --check-prefix=REMARK --input-file=%t.remarks
 

@@ -1,7 +1,7 @@
 ; swap, merge and move assignment write two maps: the site is elided only
 ; when both are local maps that never escape. With a map another thread may
 ; reach, both maps are guarded.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 @shared = global [48 x i8] zeroinitializer, align 8
 

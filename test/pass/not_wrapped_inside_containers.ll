@@ -1,7 +1,7 @@
 ; Calls made inside a container's own members (and inside libstdc++'s
 ; _Hashtable / _Rb_tree, libc++'s __hash_table / __tree) are not wrapped:
 ; the user's outer call already is. Calls from other library code are.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 ; std::map<int, int>::insert(std::pair<int const, int>&&)
 declare ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE6insertEOS2_(ptr, ptr) nounwind

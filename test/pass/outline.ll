@@ -3,8 +3,11 @@
 ; wraps the operation with the hooks, its exception path included. A site
 ; then costs the compiler one call, not two hook calls, an invoke and a
 ; landing pad.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=1 -S %s | FileCheck %s
+; (With -mapguard-inline=0, so that the hooks are plain calls to check.)
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-inline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=1 -mapguard-inline=0 -S %s | FileCheck %s
+; By default the stub holds strict mode's inline claim and release.
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s --check-prefix=STRICTSTUB
 ; Fast mode and -mapguard-outline=0 wrap each site in place.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=fast -S %s | FileCheck %s --check-prefix=INPLACE
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s --check-prefix=INPLACE
@@ -14,6 +17,14 @@
 ; FASTSTUB:    define internal ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi.mapguard(ptr %map, ptr %arg, ptr %site)
 ; FASTSTUB:      @__mapguard_fast_table
 ; FASTSTUB:      store atomic i64 %mapguard.key
+; STRICTSTUB:  define internal ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi.mapguard(ptr %map, ptr %arg, ptr %site)
+; STRICTSTUB:    cmpxchg ptr %mapguard.slot, i64 %mapguard.seen, i64 %mapguard.key seq_cst seq_cst
+; STRICTSTUB:    call i64 @__mapguard_write_begin(ptr %map, ptr %site)
+; STRICTSTUB:    invoke ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi(ptr %map, ptr %arg)
+; STRICTSTUB:  mapguard.release:
+; STRICTSTUB:    call void @__mapguard_write_end(ptr %map, ptr %site,
+; STRICTSTUB:  mapguard.release{{[0-9]+}}:
+; STRICTSTUB:    call void @__mapguard_write_end(ptr %map, ptr %site,
 
 @m = global [56 x i8] zeroinitializer, align 8
 @n = global [56 x i8] zeroinitializer, align 8

@@ -1,7 +1,7 @@
 ; Running the pass twice instruments once: a module flag marks the module.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard,mapguard -mapguard-outline=0 -S %s | FileCheck %s
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s \
-; RUN:   | %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard,mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s \
+; RUN:   | %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S | FileCheck %s
 
 declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 

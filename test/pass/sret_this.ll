@@ -1,6 +1,6 @@
 ; extract() returns a node handle through an sret pointer: the map is then
 ; the second argument, not the first.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 ; std::map<int, int>::extract(int const&)
 declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE7extractERS3_(ptr sret([32 x i8]), ptr, ptr) nounwind

@@ -1,6 +1,6 @@
 ; swap, merge and move assignment write two maps: both are begun (this
 ; first) and ended in reverse order. Copy assignment writes only `this`.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 ; std::map<int, int>::swap(std::map<int, int>&)
 declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE4swapERS6_(ptr, ptr) nounwind

@@ -2,7 +2,7 @@
 ; (clang emits `call`, not `invoke`, when nothing needs cleaning up), is
 ; turned into an invoke whose cleanup pad ends the write and resumes: an
 ; exception from a hash or allocator must not leave the map marked.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 ; In fast mode the end hook on the cleanup path is inline code that splits
 ; the cleanup block: the invoke must still unwind to the landing pad.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-mode=fast -S %s | FileCheck %s --check-prefix=FAST

@@ -1,6 +1,6 @@
 ; A map write that cannot throw gets the begin hook right before it and the
 ; end hook right after it, both given the map (`this`) and one site.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 @m = global [48 x i8] zeroinitializer, align 8
 

@@ -1,6 +1,6 @@
 ; An invoke gets the end hook at the top of both its destinations when it is
 ; their only predecessor; a landing pad stays the first instruction.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 @m = global [48 x i8] zeroinitializer, align 8
 

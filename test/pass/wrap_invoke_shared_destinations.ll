@@ -2,7 +2,7 @@
 ; edge gets its own block, so every path runs exactly the end hook of the
 ; write it leaves, and no other: the shared landing pad is split into one
 ; pad per invoke, the shared normal destination through new edge blocks.
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s
 
 @a = global [48 x i8] zeroinitializer, align 8
 @b = global [48 x i8] zeroinitializer, align 8

@@ -1,0 +1,130 @@
+; Strict mode (the default) emits the common case of a write inline: the
+; map's home slot in its bucket of the strict table, claimed with a seq_cst
+; compare-and-swap when it is free and the runtime need not see the claim
+; (the thread's own tombstone, or the quiet cases of fast_mode.ll), then the
+; bucket's count of writes away from home, which must be 0 (else the claim
+; is given back and the runtime asked). The end releases with two stores
+; when the count is still 0 and the slot still holds the key; an invoke gets
+; that end on both its destinations. -mapguard-inline=0 calls the hooks.
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s --check-prefix=CALLS
+
+@m = global [48 x i8] zeroinitializer, align 8
+
+; std::map<int, int>::clear()
+declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
+; std::map<int, int>::erase(int const&)
+declare i64 @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5eraseERS3_(ptr, ptr)
+declare i32 @__gxx_personality_v0(...)
+
+; CHECK: @__mapguard_strict_table = external {{(dso_local )?}}global [4096 x { [3 x { i64, ptr }], i64, i64 }]
+; CHECK: @__mapguard_map_holds = external {{(dso_local )?}}global [4096 x i8]
+; CALLS-NOT: @__mapguard_strict_table
+; CALLS-NOT: @__mapguard_map_holds
+
+; CHECK-LABEL: define void @clear(
+; CHECK:         %[[ADDR:.*]] = ptrtoint ptr %m to i64
+; CHECK:         %[[KEY:mapguard.key]] = or i64
+; CHECK:         %[[TOMB:.*]] = or i64 %[[KEY]], -9223372036854775808
+; The bucket: the top 12 bits of the Fibonacci hash; the home slot: the 16
+; bits below them, scaled to 0..2.
+; CHECK:         %[[H1:.*]] = lshr i64 %[[ADDR]], 3
+; CHECK:         %[[H2:.*]] = mul i64 %[[H1]], -7046029254386353131
+; CHECK:         %[[BUCKET:mapguard.bucket]] = lshr i64 %[[H2]], 52
+; CHECK:         %[[H3:.*]] = lshr i64 %[[H2]], 36
+; CHECK:         %[[H4:.*]] = and i64 %[[H3]], 65535
+; CHECK:         %[[H5:.*]] = mul i64 %[[H4]], 3
+; CHECK:         %[[HOME:mapguard.home]] = lshr i64 %[[H5]], 16
+; CHECK:         %[[SLOT:mapguard.slot]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 0, i64 %[[HOME]]
+; CHECK:         %[[CTOK:.*]] = ptrtoint ptr %[[SLOT]] to i64
+; CHECK:         %[[SEEN:mapguard.seen]] = load atomic i64, ptr %[[SLOT]] monotonic
+; CHECK:         %[[ISOWN:.*]] = icmp eq i64 %[[SEEN]], %[[TOMB]]
+; CHECK:         br i1 %mapguard.own, label %mapguard.claim, label %mapguard.check
+; CHECK:       mapguard.check:
+; CHECK:         br i1 %mapguard.quiet, label %mapguard.claim, label %mapguard.begin.slow
+; CHECK:       mapguard.claim:
+; CHECK-NEXT:    %[[SITEP:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
+; CHECK-NEXT:    %[[CAS:.*]] = cmpxchg ptr %[[SLOT]], i64 %[[SEEN]], i64 %[[KEY]] seq_cst seq_cst
+; CHECK-NEXT:    %[[WON:.*]] = extractvalue { i64, i1 } %[[CAS]], 1
+; CHECK-NEXT:    br i1 %[[WON]], label %mapguard.claimed, label %mapguard.begin.slow
+; CHECK:       mapguard.begin.slow:
+; CHECK-NEXT:    %[[STOK:.*]] = call i64 @__mapguard_write_begin(ptr %m, ptr @[[SITE:__mapguard_site[.0-9]*]])
+; CHECK-NEXT:    br label %mapguard.begun
+; CHECK:       mapguard.claimed:
+; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[SITEP]] release
+; CHECK-NEXT:    %[[AWAYP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 1
+; CHECK-NEXT:    %[[AWAY:.*]] = load atomic i64, ptr %[[AWAYP]] seq_cst
+; CHECK-NEXT:    %[[ALONE:.*]] = icmp eq i64 %[[AWAY]], 0
+; CHECK-NEXT:    br i1 %[[ALONE]], label %mapguard.begun, label %mapguard.give.back
+; CHECK:       mapguard.give.back:
+; CHECK-NEXT:    store atomic ptr null, ptr %[[SITEP]] monotonic
+; CHECK-NEXT:    store atomic i64 %[[SEEN]], ptr %[[SLOT]] release
+; CHECK-NEXT:    br label %mapguard.begin.slow
+; CHECK:       mapguard.begun:
+; CHECK-NEXT:    %[[TOK:.*]] = phi i64 [ %[[CTOK]], %mapguard.claimed ], [ %[[STOK]], %mapguard.begin.slow ]
+; CHECK-NEXT:    call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %m)
+; CHECK-NEXT:    %[[OPEN:.*]] = icmp ne i64 %[[TOK]], 0
+; CHECK-NEXT:    br i1 %[[OPEN]], label %mapguard.end,
+; The end: the slot is the token less its low bit (set: a write away from
+; home), the count is in the token's cache line.
+; CHECK:       mapguard.end:
+; CHECK-NEXT:    %[[T1:.*]] = and i64 %[[TOK]], -2
+; CHECK-NEXT:    %[[P:.*]] = inttoptr i64 %[[T1]] to ptr
+; CHECK-NEXT:    %[[T2:.*]] = and i64 %[[TOK]], -64
+; CHECK-NEXT:    %[[LINE:.*]] = inttoptr i64 %[[T2]] to ptr
+; CHECK-NEXT:    %[[AWAYP2:.*]] = getelementptr inbounds { [3 x { i64, ptr }], i64, i64 }, ptr %[[LINE]], i32 0, i32 1
+; CHECK-NEXT:    %[[AWAY2:.*]] = load atomic i64, ptr %[[AWAYP2]] seq_cst
+; CHECK-NEXT:    %[[NOW:.*]] = load atomic i64, ptr %[[P]] monotonic
+; CHECK-NEXT:    %[[STILL:.*]] = icmp eq i64 %[[NOW]], %[[KEY]]
+; CHECK-NEXT:    %[[ALONE2:.*]] = icmp eq i64 %[[AWAY2]], 0
+; CHECK-NEXT:    %[[USUAL:.*]] = and i1 %[[ALONE2]], %[[STILL]]
+; CHECK-NEXT:    br i1 %[[USUAL]], label %mapguard.release, label %mapguard.end.slow
+; CHECK:       mapguard.release:
+; CHECK-NEXT:    %[[SITEP2:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[P]], i32 0, i32 1
+; CHECK-NEXT:    store atomic ptr null, ptr %[[SITEP2]] monotonic
+; CHECK-NEXT:    %[[REL:.*]] = or i64 %[[KEY]], -9223372036854775808
+; CHECK-NEXT:    store atomic i64 %[[REL]], ptr %[[P]] release
+; CHECK:       mapguard.end.slow:
+; CHECK-NEXT:    call void @__mapguard_write_end(ptr %m, ptr @[[SITE]], i64 %[[TOK]])
+; CHECK:         ret void
+; CALLS-LABEL: define void @clear(
+; CALLS-NEXT:    %[[T:.*]] = call i64 @__mapguard_write_begin(ptr %m,
+; CALLS-NEXT:    call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %m)
+; CALLS-NEXT:    call void @__mapguard_write_end(ptr %m, ptr {{.*}}, i64 %[[T]])
+; CALLS-NEXT:    ret void
+define void @clear(ptr %m) {
+  call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %m)
+  ret void
+}
+
+; CHECK-LABEL: define i64 @erase(
+; CHECK:       mapguard.begun:
+; CHECK-NEXT:    %[[ETOK:.*]] = phi i64
+; CHECK-NEXT:    %n = invoke i64 @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5eraseERS3_(ptr @m, ptr %k)
+; CHECK-NEXT:            to label %ok unwind label %lpad
+; CHECK:       ok:
+; CHECK-NEXT:    icmp ne i64 %[[ETOK]], 0
+; CHECK:       mapguard.release:
+; CHECK:         store atomic i64 {{.*}} release
+; CHECK:       mapguard.end.slow:
+; CHECK-NEXT:    call void @__mapguard_write_end(ptr @m, ptr {{.*}}, i64 %[[ETOK]])
+; CHECK:         ret i64 %n
+; CHECK:       lpad:
+; CHECK-NEXT:    %lp = landingpad { ptr, i32 }
+; CHECK-NEXT:            cleanup
+; CHECK-NEXT:    icmp ne i64 %[[ETOK]], 0
+; CHECK:       mapguard.release{{[0-9]+}}:
+; CHECK:         store atomic i64 {{.*}} release
+; CHECK:       mapguard.end.slow{{[0-9]+}}:
+; CHECK-NEXT:    call void @__mapguard_write_end(ptr @m, ptr {{.*}}, i64 %[[ETOK]])
+; CHECK:         resume { ptr, i32 } %lp
+define i64 @erase(ptr %k) personality ptr @__gxx_personality_v0 {
+entry:
+  %n = invoke i64 @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5eraseERS3_(ptr @m, ptr %k)
+          to label %ok unwind label %lpad
+ok:
+  ret i64 %n
+lpad:
+  %lp = landingpad { ptr, i32 } cleanup
+  resume { ptr, i32 } %lp
+}
