@@ -387,13 +387,15 @@ void __mapguard::ResetHandoffHistory() {
 // at a dead map's address finds no stale key.
 //
 // The common case, a thread writing a map whose home slot is free, is about
-// fifteen instructions and one cache line: the line comes from another core
+// fifteen instructions and one cache line; the line comes from another core
 // only when another thread wrote a map of this bucket last, as at every
-// lock handoff of a map shared under a mutex. The begin hook asks for the
-// line in exclusive state at once (PREFETCHW), so the load and the CAS that
-// follow cost one transfer, not two. A handoff whose map has spent its holds
-// calls nothing more: the test for it is a load of the map's hold counter,
-// beside the compare with the thread's own tombstone.
+// lock handoff of a map shared under a mutex. The pass emits that case
+// inline (pass/HookEmitter.cpp) whenever the runtime need not see the claim
+// (not at a handoff that may still hold, not on a thread's first write, not
+// under stress), so the begin and end hooks below run for the rest, and for
+// every write under -mapguard-inline=0. The begin hook asks for the line in
+// exclusive state at once (PREFETCHW), so the load and the CAS that follow
+// cost one transfer, not two.
 
 static inline Bucket &StrictBucket(uintptr_t Addr) {
   return g_strict_table[StrictBucketIndex(Addr)];
