@@ -768,39 +768,42 @@ static inline void CheckNoOtherWriter(uintptr_t Addr, const Site *S,
                        Kind);
 }
 
-// Under stress the inline read check always calls the runtime (pass/
-// HookEmitter.cpp), and a reader sleeps as often as a writer does before it
-// looks: a reader that arrives later meets writes that a quick one misses.
-// A thread's first read comes here too (it has no thread index yet) and
-// holds before it looks, as a thread's first write does: a reader started
-// just before a writer would otherwise often be done before the writer
-// begins.
-static inline void BeforeRead() {
-  if (UNLIKELY(t_thread_index == 0)) {
-    ThreadIndex(); // registers the thread: its next reads stay inline
-    HoldIfFirstOfThread();
-  }
-  if (UNLIKELY(g_options.stress))
-    StressDelay();
-}
-
-static inline void StrictCheck(void *Map, const Site *S, ConflictKind Kind) {
-  BeforeRead();
-  uintptr_t Addr = uintptr_t(Map);
-  if (UNLIKELY(!IsTrackable(Addr)))
-    return;
+// Reports a write of Addr by another thread in progress in any slot of
+// Addr's strict bucket (Fast: in Addr's fast slot).
+template <bool Fast>
+static inline void LookForWriter(uintptr_t Addr, const Site *S,
+                                 ConflictKind Kind) {
   uint16_t Me = ThreadIndex();
+  if (Fast) {
+    CheckNoOtherWriter(Addr, S, g_fast_table[FastSlotIndex(Addr)], Me, Kind);
+    return;
+  }
   for (Slot &Candidate : StrictBucket(Addr).slots)
     CheckNoOtherWriter(Addr, S, Candidate, Me, Kind);
 }
 
-static inline void FastCheck(void *Map, const Site *S, ConflictKind Kind) {
-  BeforeRead();
+// Under stress the inline read check always calls the runtime (pass/
+// HookEmitter.cpp), and a reader sleeps as often as a writer does before it
+// looks: a reader that arrives later meets writes that a quick one misses.
+// A thread's first read comes here too (it has no thread index yet): it
+// looks, holds as a thread's first write does, and looks again. The first
+// look finds a writer that started earlier and is holding its own first
+// write (the reader's hold would otherwise let it finish unseen); the
+// second, a writer started just after the reader.
+template <bool Fast>
+static inline void CheckRead(void *Map, const Site *S, ConflictKind Kind) {
   uintptr_t Addr = uintptr_t(Map);
-  if (UNLIKELY(!IsTrackable(Addr)))
-    return;
-  CheckNoOtherWriter(Addr, S, g_fast_table[FastSlotIndex(Addr)],
-                     ThreadIndex(), Kind);
+  bool Trackable = IsTrackable(Addr);
+  if (UNLIKELY(t_thread_index == 0)) {
+    ThreadIndex(); // registers the thread: its next reads stay inline
+    if (Trackable)
+      LookForWriter<Fast>(Addr, S, Kind);
+    HoldIfFirstOfThread();
+  }
+  if (UNLIKELY(g_options.stress))
+    StressDelay();
+  if (LIKELY(Trackable))
+    LookForWriter<Fast>(Addr, S, Kind);
 }
 
 MAPGUARD_INTERFACE void __mapguard_stress_tick() {
@@ -809,16 +812,16 @@ MAPGUARD_INTERFACE void __mapguard_stress_tick() {
 }
 
 MAPGUARD_INTERFACE void __mapguard_read(void *Map, const Site *S) {
-  StrictCheck(Map, S, ConflictKind::ReadWrite);
+  CheckRead<false>(Map, S, ConflictKind::ReadWrite);
 }
 MAPGUARD_INTERFACE void __mapguard_iterate(void *Map, const Site *S) {
-  StrictCheck(Map, S, ConflictKind::IterationWrite);
+  CheckRead<false>(Map, S, ConflictKind::IterationWrite);
 }
 MAPGUARD_INTERFACE void __mapguard_read_fast(void *Map, const Site *S) {
-  FastCheck(Map, S, ConflictKind::ReadWrite);
+  CheckRead<true>(Map, S, ConflictKind::ReadWrite);
 }
 MAPGUARD_INTERFACE void __mapguard_iterate_fast(void *Map, const Site *S) {
-  FastCheck(Map, S, ConflictKind::IterationWrite);
+  CheckRead<true>(Map, S, ConflictKind::IterationWrite);
 }
 
 //===----------------------------------------------------------------------===//

@@ -8,9 +8,11 @@
 
 #include "test_util.h"
 
+#include <chrono>
 #include <csignal>
 #include <regex>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace mapguard_test;
@@ -78,6 +80,33 @@ TEST_P(ReadCheckDeathTest, ReadWhileAnotherThreadWritesIsReported) {
         NameThisThread("mg-reader");
         HeldWrite Writer(M, Map, &kFirstSite, "mg-writer");
         Read(M, Map, &kReadSite);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReadReportPattern("concurrent map read and map write", "read", Map,
+                        kReadSite, "mg-reader", kFirstSite, "mg-writer"));
+}
+
+TEST_P(ReadCheckDeathTest, FirstReadFindsAWriterThatEndsDuringItsHold) {
+  // A thread's first read looks before it holds: a writer that is at it
+  // already and ends while the reader holds (2 s here) is still found.
+  // (Were the reader to hold first, the writer ending after 300 ms would
+  // leave it nothing to find, and the child would exit 0.)
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(702);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        g_options.handoff_hold_us = 0; // the writer's first write: no hold
+        HeldWrite Writer(M, Map, &kFirstSite, "mg-writer");
+        g_options.handoff_hold_us = 2000000;
+        std::thread Reader([M, Map] {
+          NameThisThread("mg-reader");
+          Read(M, Map, &kReadSite); // the thread's first read
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        Writer.end();
+        Reader.join();
+        _exit(0);
       },
       ::testing::KilledBySignal(SIGABRT),
       ReadReportPattern("concurrent map read and map write", "read", Map,
