@@ -163,17 +163,6 @@ FunctionCallee HookEmitter::hook(Hook Which) {
   return Callee;
 }
 
-/// &Table[((Addr >> 3) * HashMultiplier) >> (64 - Bits)]: the runtime's
-/// HashAddress (runtime/mapguard_internal.h), a slot or a bucket.
-static Value *tableEntry(IRBuilder<> &B, GlobalVariable *Table, Value *Addr,
-                         unsigned Bits) {
-  Value *Hash = B.CreateLShr(
-      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier)),
-      64 - Bits);
-  return B.CreateInBoundsGEP(Table->getValueType(), Table,
-                             {B.getInt64(0), Hash}, "mapguard.slot");
-}
-
 /// The runtime's StrictBucketIndex and StrictHomeSlot: the map's bucket
 /// (also the index of its hold counter) and its home slot there.
 static std::pair<Value *, Value *> strictHome(IRBuilder<> &B, Value *Product) {
@@ -183,6 +172,21 @@ static std::pair<Value *, Value *> strictHome(IRBuilder<> &B, Value *Product) {
   Value *Home = B.CreateLShr(
       B.CreateMul(Below, B.getInt64(StrictSlotsPerBucket)), 16, "mapguard.home");
   return {Bucket, Home};
+}
+
+std::pair<Value *, Value *> HookEmitter::mapSlot(IRBuilder<> &B,
+                                                 Value *Product) {
+  if (Fast)
+    return {B.CreateInBoundsGEP(
+                FastTable->getValueType(), FastTable,
+                {B.getInt64(0), B.CreateLShr(Product, 64 - FastSlotBits)},
+                "mapguard.slot"),
+            nullptr};
+  auto [Bucket, Home] = strictHome(B, Product);
+  return {B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
+                             {B.getInt64(0), Bucket, B.getInt32(0), Home},
+                             "mapguard.slot"),
+          Bucket};
 }
 
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
@@ -205,19 +209,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Value *Product =
       B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
   Value *HoldIndex = B.CreateLShr(Product, 64 - MapHoldBits);
-  Value *Slot, *Bucket = nullptr;
-  if (Fast) {
-    Slot = B.CreateInBoundsGEP(
-        FastTable->getValueType(), FastTable,
-        {B.getInt64(0), B.CreateLShr(Product, 64 - FastSlotBits)},
-        "mapguard.slot");
-  } else {
-    Value *Home;
-    std::tie(Bucket, Home) = strictHome(B, Product);
-    Slot = B.CreateInBoundsGEP(
-        StrictTable->getValueType(), StrictTable,
-        {B.getInt64(0), Bucket, B.getInt32(0), Home}, "mapguard.slot");
-  }
+  auto [Slot, Bucket] = mapSlot(B, Product);
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
   LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
   Seen->setAtomic(AtomicOrdering::Monotonic);
@@ -472,25 +464,33 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   // A slot holds a write in progress to this map, by any thread, when
   // (key & ~0xffff) == map << 16 (a tombstone has bit 63 set, an empty slot
   // is 0, and map << 16 is neither). Whose write it is, the runtime decides.
+  // Fast mode: the map's slot. Strict mode: the map's home slot, and the
+  // bucket's count of writes away from home (a write of this map elsewhere
+  // in the bucket is one of them; the runtime scans the bucket for it).
   Type *I64 = B.getInt64Ty();
   Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
   Value *Wanted = B.CreateShl(Addr, ThreadIndexBits);
-  Value *First =
-      tableEntry(B, Table, Addr, Fast ? FastSlotBits : StrictBucketBits);
-  Value *Busy = nullptr;
-  for (unsigned I = 0, E = Fast ? 1 : StrictSlotsPerBucket; I != E; ++I) {
-    Value *Slot =
-        I ? B.CreateInBoundsGEP(Table->getValueType()->getArrayElementType(),
-                                First, {B.getInt64(0), B.getInt32(0),
-                                        B.getInt64(I)})
-          : First;
-    LoadInst *Key = B.CreateAlignedLoad(I64, Slot, Align(8));
-    Key->setAtomic(AtomicOrdering::Monotonic);
-    Key->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-    Value *Hit = B.CreateICmpEQ(
-        B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
-    Busy = Busy ? B.CreateOr(Busy, Hit) : Hit;
+  Value *Product =
+      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
+  auto [Slot, Bucket] = mapSlot(B, Product);
+  Value *Away = nullptr;
+  if (Bucket) {
+    LoadInst *Count = B.CreateAlignedLoad(
+        I64,
+        B.CreateInBoundsGEP(Table->getValueType(), Table,
+                            {B.getInt64(0), Bucket, B.getInt32(1)}),
+        Align(8), "mapguard.away");
+    Count->setAtomic(AtomicOrdering::Monotonic);
+    Count->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    Away = B.CreateICmpNE(Count, B.getInt64(0));
   }
+  LoadInst *Key = B.CreateAlignedLoad(I64, Slot, Align(8));
+  Key->setAtomic(AtomicOrdering::Monotonic);
+  Key->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  Value *Busy = B.CreateICmpEQ(
+      B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
+  if (Away)
+    Busy = B.CreateOr(Busy, Away);
   // Under stress the runtime sees every read (it may make the reader wait),
   // and so does a thread's first read (before it has a thread index).
   Busy = B.CreateOr(Busy, B.CreateNot(emitNotStressed(B)));

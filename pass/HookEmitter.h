@@ -16,6 +16,8 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 
+#include <utility>
+
 namespace mapguard {
 
 /// A write begun on one map: what its end needs.
@@ -44,8 +46,9 @@ public:
 
   /// Checks, right before Before, that no other thread is writing Map: a
   /// lookup, or (Iteration) the start of an iteration. Inline: the map's
-  /// slot (fast) or bucket (strict) is loaded and the runtime is called only
-  /// when it holds a write in progress to this map.
+  /// slot (fast), or its home slot and its bucket's count of writes away
+  /// from home (strict), are loaded, and the runtime is called only when
+  /// they show a write in progress to this map (or may).
   void emitReadCheck(llvm::Instruction *Before, llvm::Value *Map,
                      llvm::Constant *Site, bool Iteration,
                      const llvm::DebugLoc &DL);
@@ -84,6 +87,11 @@ private:
   // away from home, releases with a store; anything else calls the runtime.
   void emitStrictEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
                      llvm::Value *Site, const llvm::DebugLoc &DL);
+  /// The map's slot: fast mode's, or strict mode's home slot and its
+  /// bucket's index (null in fast mode). Product: (map >> 3) times the
+  /// runtime's hash multiplier.
+  std::pair<llvm::Value *, llvm::Value *> mapSlot(llvm::IRBuilder<> &B,
+                                                  llvm::Value *Product);
   /// 1 while the runtime is not under stress (__mapguard_fast_inline).
   llvm::Value *emitNotStressed(llvm::IRBuilder<> &B);
   // Fast mode's inline path.

@@ -1,6 +1,8 @@
 ; Lookups and the start of an iteration get one inline check before the
-; call: the map's bucket (strict: 3 slots) or slot (fast) is loaded, and the
-; runtime is called only if it holds a write in progress to this map.
+; call: the map's slot (fast), or its home slot and its bucket's count of
+; writes away from home (strict), are loaded, and the runtime is called only
+; if they show a write in progress to this map (strict: or one elsewhere in
+; the bucket, which the runtime then looks for).
 ; Nothing is marked and nothing follows the call.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s --check-prefix=STRICT
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-mode=fast -S %s | FileCheck %s --check-prefix=FAST
@@ -18,12 +20,17 @@ declare ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5beginEv(ptr) nounwind
 ; STRICT-LABEL: define ptr @lookup(
 ; STRICT:         %[[ADDR:.*]] = ptrtoint ptr %m to i64
 ; STRICT:         %[[WANT:.*]] = shl i64 %[[ADDR]], 16
-; STRICT:         %[[B:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %{{.*}}
-; STRICT:         load atomic i64, ptr %[[B]] monotonic
-; STRICT:         getelementptr inbounds { [3 x { i64, ptr }], i64, i64 }, ptr %[[B]], i64 0, i32 0, i64 1
-; STRICT-NEXT:    load atomic i64, ptr %{{.*}} monotonic
-; STRICT:         getelementptr inbounds { [3 x { i64, ptr }], i64, i64 }, ptr %[[B]], i64 0, i32 0, i64 2
-; STRICT-NEXT:    load atomic i64, ptr %{{.*}} monotonic
+; The map's home slot and its bucket's count of writes away from home.
+; STRICT:         %[[BUCKET:mapguard.bucket]] = lshr i64 %{{.*}}, 52
+; STRICT:         %[[HOME:mapguard.home]] = lshr i64 %{{.*}}, 16
+; STRICT:         %[[SLOT:mapguard.slot]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 0, i64 %[[HOME]]
+; STRICT:         %[[AWAYP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 1
+; STRICT-NEXT:    %[[AWAY:.*]] = load atomic i64, ptr %[[AWAYP]] monotonic
+; STRICT-NEXT:    %[[ANYAWAY:.*]] = icmp ne i64 %[[AWAY]], 0
+; STRICT-NEXT:    %[[KEY:.*]] = load atomic i64, ptr %[[SLOT]] monotonic
+; STRICT-NEXT:    %[[MASKED:.*]] = and i64 %[[KEY]], -65536
+; STRICT-NEXT:    %[[HIT:.*]] = icmp eq i64 %[[MASKED]], %[[WANT]]
+; STRICT-NEXT:    or i1 %[[HIT]], %[[ANYAWAY]]
 ; STRICT-NOT:     load atomic
 ; Under stress=1 (the runtime's flag is 0) every read calls the runtime, and
 ; so does a thread's first read (no thread index yet).

@@ -113,6 +113,25 @@ TEST_P(ReadCheckDeathTest, FirstReadFindsAWriterThatEndsDuringItsHold) {
                         kReadSite, "mg-reader", kFirstSite, "mg-writer"));
 }
 
+TEST(StrictReadCheckDeathTest, ReadFindsAWriterAwayFromHome) {
+  // The map's home slot holds another map's write, so its writer is in
+  // another slot of the bucket (the inline check sees the bucket's count).
+  std::vector<uintptr_t> Maps = MapsSharingHome(FakeMap(720), 2);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-reader");
+        HeldWrite Other(Mode::Strict, Maps[0], &kThirdSite, "mg-other");
+        HeldWrite Writer(Mode::Strict, Maps[1], &kFirstSite, "mg-writer");
+        if (Writer.token() & 1) // away from home
+          Read(Mode::Strict, Maps[1], &kReadSite);
+        _exit(0);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReadReportPattern("concurrent map read and map write", "read", Maps[1],
+                        kReadSite, "mg-reader", kFirstSite, "mg-writer"));
+}
+
 TEST_P(ReadCheckDeathTest, IterationWhileAnotherThreadWritesIsReported) {
   Mode M = GetParam();
   uintptr_t Map = FakeMap(701);
