@@ -81,8 +81,6 @@ private:
   enum Hook { Begin, End, Read, Iterate, StressTick };
   llvm::FunctionCallee hook(Hook Which);
   llvm::FunctionCallee Hooks[5];
-  // Strict mode's inline path: a free home slot claimed by CAS, released
-  // by a store; anything else calls the runtime.
   // Strict mode's inline end: a write at home, in a bucket with no write
   // away from home, releases with a store; anything else calls the runtime.
   void emitStrictEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
