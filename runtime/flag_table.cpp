@@ -371,15 +371,20 @@ void __mapguard::ResetHandoffHistory() {
 //     store, then seq_cst load, on each side): one of them sees the other,
 //     at its begin or, if the other claimed after that, at its end, unless
 //     the first's call had returned before the second claimed.
-//   - H at home, O overflowing: O claimed and counted, then scans home; H
-//     claimed home, then loads the count. In the seq_cst order either O's
-//     scan of home comes after H's claim (O sees H's key, or H has released,
-//     having loaded the count after O counted: then H scanned and saw O's
-//     slot, claimed before the count), or H's load of the count comes after
-//     O's increment (H scans and sees O's slot, unless O has released it;
-//     then O's end scan of home, if it came after H's claim, saw H's key,
-//     and if it came before, O's call had returned before H's began). The
-//     same holds for H's end-of-write load of the count and O's end scan.
+//   - H at home, O away from it. O claims its slot, counts, then scans home;
+//     at its end it scans home, releases, then uncounts. H claims home, then
+//     loads the count; at its end it loads the count, then releases. All in
+//     one seq_cst order:
+//       If O's begin scan of home follows H's claim, O finds H's key, unless
+//       H has released; then H's end load of the count either followed O's
+//       count (H scanned and found O's slot, claimed before the count) or
+//       preceded it (H's call had returned before O's began).
+//       Otherwise H's claim follows O's begin scan, so H's begin load of the
+//       count follows O's count: H scans and finds O's slot, unless O has
+//       released it; then O's end scan of home either followed H's claim
+//       (H's key was still there: H's end found O counted, so it could not
+//       release before scanning O's slot, which O held until after its end
+//       scan) or preceded it (O's call had returned before H's began).
 //
 // Free of false positives: a key without kTombBit is present only while its
 // owner is between begin and end (every begin is matched by an end on every
