@@ -189,6 +189,11 @@ std::pair<Value *, Value *> HookEmitter::mapSlot(IRBuilder<> &B,
           Bucket};
 }
 
+Value *HookEmitter::awayCount(IRBuilder<> &B, Value *Bucket) {
+  return B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
+                             {B.getInt64(0), Bucket, B.getInt32(1)});
+}
+
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
                                  Value *Site, const DebugLoc &DL) {
   IRBuilder<> B(Before);
@@ -211,9 +216,8 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Value *HoldIndex = B.CreateLShr(Product, 64 - MapHoldBits);
   auto [Slot, Bucket] = mapSlot(B, Product);
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
-  LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8), "mapguard.seen");
-  Seen->setAtomic(AtomicOrdering::Monotonic);
-  Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  LoadInst *Seen =
+      loadSlotWord(B, Slot, AtomicOrdering::Monotonic, "mapguard.seen");
   // A trackable address (0 < map < 2^47), and the runtime allows inline
   // claims (it does not under stress=1).
   Value *Allowed = B.CreateAnd(
@@ -271,12 +275,8 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   BasicBlock *Claimed = Claim;
   if (Fast) {
     // The site before the key (in program order; TSO keeps it).
-    StoreInst *SiteStore = B.CreateAlignedStore(Site, SiteField, Align(8));
-    SiteStore->setAtomic(AtomicOrdering::Monotonic);
-    SiteStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-    StoreInst *KeyStore = B.CreateAlignedStore(Key, Slot, Align(8));
-    KeyStore->setAtomic(AtomicOrdering::Monotonic);
-    KeyStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    storeSlotWord(B, Site, SiteField, AtomicOrdering::Monotonic);
+    storeSlotWord(B, Key, Slot, AtomicOrdering::Monotonic);
     B.CreateBr(Begun);
   } else {
     // claim -> claimed -> (begun)
@@ -293,26 +293,16 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
     // The site, then the bucket's count of writes away from home: if one is
     // in progress, the claim is given back and the runtime asked.
     B.SetInsertPoint(Claimed);
-    StoreInst *SiteStore = B.CreateAlignedStore(Site, SiteField, Align(8));
-    SiteStore->setAtomic(AtomicOrdering::Release);
-    SiteStore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-    LoadInst *Away = B.CreateAlignedLoad(
-        I64,
-        B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
-                            {B.getInt64(0), Bucket, B.getInt32(1)}),
-        Align(8), "mapguard.away");
-    Away->setAtomic(AtomicOrdering::SequentiallyConsistent);
-    Away->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    storeSlotWord(B, Site, SiteField, AtomicOrdering::Release);
+    LoadInst *Away = loadSlotWord(B, awayCount(B, Bucket),
+                                  AtomicOrdering::SequentiallyConsistent,
+                                  "mapguard.away");
     B.CreateCondBr(B.CreateICmpEQ(Away, B.getInt64(0)), Begun, GiveBack,
                    Likely);
     B.SetInsertPoint(GiveBack);
-    StoreInst *NoSite = B.CreateAlignedStore(ConstantPointerNull::get(PtrTy),
-                                             SiteField, Align(8));
-    NoSite->setAtomic(AtomicOrdering::Monotonic);
-    NoSite->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-    StoreInst *Restore = B.CreateAlignedStore(Seen, Slot, Align(8));
-    Restore->setAtomic(AtomicOrdering::Release);
-    Restore->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+    storeSlotWord(B, ConstantPointerNull::get(PtrTy), SiteField,
+                  AtomicOrdering::Monotonic);
+    storeSlotWord(B, Seen, Slot, AtomicOrdering::Release);
     B.CreateBr(Slow);
   }
 
@@ -331,79 +321,54 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
     B.CreateCall(hook(End), {W.Map, Site, W.Token});
     return;
   }
-  if (!Fast)
-    return emitStrictEnd(Where, W, Site, DL);
-  Instruction *Here = &*Where;
-  // if (token) { if (token->key == key) release; else slow end; }
-  Value *Open = B.CreateICmpNE(W.Token, ConstantInt::get(IntPtrTy, 0));
-  Instruction *OpenTerm = SplitBlockAndInsertIfThen(Open, Here, false, Likely);
-  OpenTerm->getParent()->setName("mapguard.end");
-  B.SetInsertPoint(OpenTerm);
-  Value *Slot = B.CreateIntToPtr(W.Token, PtrTy);
-  LoadInst *Seen = B.CreateAlignedLoad(B.getInt64Ty(), Slot, Align(8));
-  Seen->setAtomic(AtomicOrdering::Monotonic);
-  Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  Value *Still = B.CreateICmpEQ(Seen, W.Key, "mapguard.still");
-  Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
-  SplitBlockAndInsertIfThenElse(Still, OpenTerm, &ThenTerm, &ElseTerm, Likely);
-  ThenTerm->getParent()->setName("mapguard.release");
-  ElseTerm->getParent()->setName("mapguard.end.slow");
-  B.SetInsertPoint(ThenTerm);
-  StoreInst *Release = B.CreateAlignedStore(
-      B.CreateOr(W.Key, B.getInt64(TombBit)), Slot, Align(8));
-  Release->setAtomic(AtomicOrdering::Monotonic);
-  Release->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  B.SetInsertPoint(ElseTerm);
-  B.CreateCall(hook(End), {W.Map, Site, W.Token});
-}
-
-void HookEmitter::emitStrictEnd(BasicBlock::iterator Where, const OpenWrite &W,
-                                Value *Site, const DebugLoc &DL) {
-  IRBuilder<> B(Where->getParent(), Where);
-  B.SetCurrentDebugLocation(DL);
   Instruction *Here = &*Where;
   // if (token) {
-  //   slot = token & ~1;  away = the bucket's count (its line: token & ~63)
-  //   if (away == 0 && slot->key == key) { slot->site = 0; slot->key = tomb; }
-  //   else __mapguard_write_end(map, site, token);
+  //   fast:   if (token->key == key) token->key = tomb;
+  //   strict: slot = token & ~1; away = the bucket's count (its line:
+  //           token & ~63);
+  //           if (away == 0 && slot->key == key) { slot->site = 0;
+  //                                                slot->key = tomb; }
+  //   else the runtime's end hook
   // }
-  // A write away from home (the token's low bit) is in the count itself,
-  // so it always takes the runtime's end.
+  // A strict write away from home (the token's low bit) is in the count
+  // itself, so it always takes the runtime's end.
   Value *Open = B.CreateICmpNE(W.Token, ConstantInt::get(IntPtrTy, 0));
   Instruction *OpenTerm = SplitBlockAndInsertIfThen(Open, Here, false, Likely);
   OpenTerm->getParent()->setName("mapguard.end");
   B.SetInsertPoint(OpenTerm);
-  Type *I64 = B.getInt64Ty();
-  Value *Slot = B.CreateIntToPtr(
-      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(1))), PtrTy);
-  Value *Line = B.CreateIntToPtr(
-      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(63))), PtrTy);
-  Type *BucketTy = StrictTable->getValueType()->getArrayElementType();
-  LoadInst *Away = B.CreateAlignedLoad(I64, B.CreateStructGEP(BucketTy, Line, 1),
-                                       Align(8), "mapguard.away");
-  Away->setAtomic(AtomicOrdering::SequentiallyConsistent);
-  Away->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  LoadInst *Seen = B.CreateAlignedLoad(I64, Slot, Align(8));
-  Seen->setAtomic(AtomicOrdering::Monotonic);
-  Seen->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  Value *Usual = B.CreateAnd(B.CreateICmpEQ(Away, B.getInt64(0)),
-                             B.CreateICmpEQ(Seen, W.Key), "mapguard.usual");
+  Value *Slot, *Usual;
+  if (Fast) {
+    Slot = B.CreateIntToPtr(W.Token, PtrTy);
+    Usual = B.CreateICmpEQ(loadSlotWord(B, Slot, AtomicOrdering::Monotonic),
+                           W.Key, "mapguard.still");
+  } else {
+    Slot = B.CreateIntToPtr(
+        B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(1))), PtrTy);
+    Value *Line = B.CreateIntToPtr(
+        B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(63))), PtrTy);
+    Type *BucketTy = StrictTable->getValueType()->getArrayElementType();
+    LoadInst *Away =
+        loadSlotWord(B, B.CreateStructGEP(BucketTy, Line, 1),
+                     AtomicOrdering::SequentiallyConsistent, "mapguard.away");
+    LoadInst *Seen = loadSlotWord(B, Slot, AtomicOrdering::Monotonic);
+    Usual = B.CreateAnd(B.CreateICmpEQ(Away, B.getInt64(0)),
+                        B.CreateICmpEQ(Seen, W.Key), "mapguard.usual");
+  }
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
   SplitBlockAndInsertIfThenElse(Usual, OpenTerm, &ThenTerm, &ElseTerm, Likely);
   ThenTerm->getParent()->setName("mapguard.release");
   ElseTerm->getParent()->setName("mapguard.end.slow");
   B.SetInsertPoint(ThenTerm);
-  // The site first: a reader that sees the next writer's key must not find
-  // this write's site (ReadOwnerSite waits for a null site to be filled).
-  StoreInst *NoSite = B.CreateAlignedStore(
-      ConstantPointerNull::get(PtrTy), B.CreateStructGEP(SlotTy, Slot, 1),
-      Align(8));
-  NoSite->setAtomic(AtomicOrdering::Monotonic);
-  NoSite->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-  StoreInst *Release = B.CreateAlignedStore(
-      B.CreateOr(W.Key, B.getInt64(TombBit)), Slot, Align(8));
-  Release->setAtomic(AtomicOrdering::Release);
-  Release->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  // Strict: the site first, so that a reader that sees the next writer's
+  // key does not find this write's site (ReadOwnerSite waits for a null
+  // site to be filled). Fast mode leaves it: the next writer stores its own
+  // before its key.
+  if (!Fast)
+    storeSlotWord(B, ConstantPointerNull::get(PtrTy),
+                  B.CreateStructGEP(SlotTy, Slot, 1), AtomicOrdering::Monotonic);
+  storeSlotWord(B, B.CreateOr(W.Key, B.getInt64(TombBit)),
+                Slot,
+                Fast ? AtomicOrdering::Monotonic : AtomicOrdering::Release);
   B.SetInsertPoint(ElseTerm);
   B.CreateCall(hook(End), {W.Map, Site, W.Token});
 }
@@ -421,10 +386,25 @@ void HookEmitter::emitSiteUpdate(Instruction *Before, Value *Token,
   // low bit set when the write is away from its map's home slot.
   Value *Slot = B.CreateIntToPtr(
       B.CreateAnd(Token, ConstantInt::get(IntPtrTy, ~uint64_t(1))), PtrTy);
-  StoreInst *Store = B.CreateAlignedStore(
-      Site, B.CreateStructGEP(SlotTy, Slot, 1), Align(8));
-  Store->setAtomic(AtomicOrdering::Release);
+  storeSlotWord(B, Site, B.CreateStructGEP(SlotTy, Slot, 1),
+                AtomicOrdering::Release);
+}
+
+LoadInst *HookEmitter::loadSlotWord(IRBuilder<> &B, Value *Ptr,
+                                    AtomicOrdering Ordering,
+                                    const Twine &Name) {
+  LoadInst *Load = B.CreateAlignedLoad(B.getInt64Ty(), Ptr, Align(8), Name);
+  Load->setAtomic(Ordering);
+  Load->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  return Load;
+}
+
+StoreInst *HookEmitter::storeSlotWord(IRBuilder<> &B, Value *Val, Value *Ptr,
+                                      AtomicOrdering Ordering) {
+  StoreInst *Store = B.CreateAlignedStore(Val, Ptr, Align(8));
+  Store->setAtomic(Ordering);
   Store->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  return Store;
 }
 
 Value *HookEmitter::emitNotStressed(IRBuilder<> &B) {
@@ -475,18 +455,12 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   auto [Slot, Bucket] = mapSlot(B, Product);
   Value *Away = nullptr;
   if (Bucket) {
-    LoadInst *Count = B.CreateAlignedLoad(
-        I64,
-        B.CreateInBoundsGEP(Table->getValueType(), Table,
-                            {B.getInt64(0), Bucket, B.getInt32(1)}),
-        Align(8), "mapguard.away");
-    Count->setAtomic(AtomicOrdering::Monotonic);
-    Count->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
-    Away = B.CreateICmpNE(Count, B.getInt64(0));
+    Away = B.CreateICmpNE(loadSlotWord(B, awayCount(B, Bucket),
+                                       AtomicOrdering::Monotonic,
+                                       "mapguard.away"),
+                          B.getInt64(0));
   }
-  LoadInst *Key = B.CreateAlignedLoad(I64, Slot, Align(8));
-  Key->setAtomic(AtomicOrdering::Monotonic);
-  Key->setMetadata(LLVMContext::MD_tbaa, SlotAccess);
+  Value *Key = loadSlotWord(B, Slot, AtomicOrdering::Monotonic);
   Value *Busy = B.CreateICmpEQ(
       B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
   if (Away)

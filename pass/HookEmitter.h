@@ -81,15 +81,21 @@ private:
   enum Hook { Begin, End, Read, Iterate, StressTick };
   llvm::FunctionCallee hook(Hook Which);
   llvm::FunctionCallee Hooks[5];
-  // Strict mode's inline end: a write at home, in a bucket with no write
-  // away from home, releases with a store; anything else calls the runtime.
-  void emitStrictEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
-                     llvm::Value *Site, const llvm::DebugLoc &DL);
   /// The map's slot: fast mode's, or strict mode's home slot and its
   /// bucket's index (null in fast mode). Product: (map >> 3) times the
   /// runtime's hash multiplier.
   std::pair<llvm::Value *, llvm::Value *> mapSlot(llvm::IRBuilder<> &B,
                                                   llvm::Value *Product);
+  /// &StrictTable[Bucket].away: the bucket's count of writes away from home.
+  llvm::Value *awayCount(llvm::IRBuilder<> &B, llvm::Value *Bucket);
+  /// An atomic load (i64) or store of a word of the runtime's tables,
+  /// tagged for type-based alias analysis (SlotAccess).
+  llvm::LoadInst *loadSlotWord(llvm::IRBuilder<> &B, llvm::Value *Ptr,
+                               llvm::AtomicOrdering Ordering,
+                               const llvm::Twine &Name = "");
+  llvm::StoreInst *storeSlotWord(llvm::IRBuilder<> &B, llvm::Value *Val,
+                                 llvm::Value *Ptr,
+                                 llvm::AtomicOrdering Ordering);
   /// 1 while the runtime is not under stress (__mapguard_fast_inline).
   llvm::Value *emitNotStressed(llvm::IRBuilder<> &B);
   // Fast mode's inline path.
