@@ -5,7 +5,7 @@
 // writes while the loop waits on a relaxed flag (which orders nothing).
 //
 // DEFINE: %{flags} =
-// DEFINE: %{check} = %mgxx %{flags} -g -pthread %s -o %t -Rpass=mapguard 2> %t.remarks \
+// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs %s -o %t -Rpass=mapguard 2> %t.remarks \
 // DEFINE:   && FileCheck %s --check-prefix=REMARK --input-file %t.remarks \
 // DEFINE:   && { %t 2> %t.err; test $? -eq 134; } && FileCheck %s --input-file %t.err
 // REDEFINE: %{flags} = -O0
@@ -17,10 +17,9 @@
 // REDEFINE: %{flags} = -O2 -stdlib=libc++
 // RUN: %if libcxx %{ %{check} %}
 
+#include "overlap.h"
 #include <cstdio>
 #include <map>
-#include <pthread.h>
-#include <thread>
 
 std::map<int, int> totals;
 bool a_wrote, b_wrote; // accessed only with relaxed atomic builtins
@@ -52,15 +51,6 @@ __attribute__((noinline)) void add_a() {
 }
 
 int main() {
-  std::thread a([] {
-    pthread_setname_np(pthread_self(), "writer-a");
-    add_a();
-  });
-  std::thread b([] {
-    pthread_setname_np(pthread_self(), "writer-b");
-    add_b();
-  });
-  a.join();
-  b.join();
+  overlap::in_two_threads(add_a, add_b);
   std::printf("not caught: %zu entries\n", totals.size());
 }

@@ -61,23 +61,36 @@ inline void hold_if_armed() {
 
 inline void name_thread(const char *name) { pthread_setname_np(pthread_self(), name); }
 
+// Runs a in a thread named "writer-a" and b in one named "writer-b", at
+// once, and joins both.
+inline void in_two_threads(const std::function<void()> &a,
+                           const std::function<void()> &b) {
+  std::thread ta([&] {
+    name_thread("writer-a");
+    a();
+  });
+  std::thread tb([&] {
+    name_thread("writer-b");
+    b();
+  });
+  ta.join();
+  tb.join();
+}
+
 // Runs write_a in thread "writer-a" and write_b in thread "writer-b" so that
 // write_b happens while write_a is inside its hash/comparator call.
 inline void race(void (*write_a)(), void (*write_b)()) {
   Gate gate;
-  std::thread a([&] {
-    name_thread("writer-a");
-    arm(gate);
-    write_a();
-  });
-  std::thread b([&] {
-    name_thread("writer-b");
-    gate.wait_for_a();
-    write_b();
-    gate.b_finished();
-  });
-  a.join();
-  b.join();
+  in_two_threads(
+      [&] {
+        arm(gate);
+        write_a();
+      },
+      [&] {
+        gate.wait_for_a();
+        write_b();
+        gate.b_finished();
+      });
 }
 
 } // namespace overlap
