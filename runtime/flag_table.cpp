@@ -410,8 +410,15 @@ static inline Slot &HomeSlot(uintptr_t Addr) {
   return StrictBucket(Addr).slots[StrictHomeSlot(Addr)];
 }
 
-// A token's low bit: the write overflowed (slots are 16-byte aligned).
+// A strict token is the claimed slot, with the low bit set when the write
+// is away from its map's home slot (slots are 16-byte aligned).
 constexpr uintptr_t kOverflowToken = 1;
+static inline uintptr_t MakeToken(Slot *Mine, bool Overflowed) {
+  return uintptr_t(Mine) | (Overflowed ? kOverflowToken : 0);
+}
+static inline Slot *TokenSlot(uintptr_t Token) {
+  return reinterpret_cast<Slot *>(Token & ~kOverflowToken);
+}
 
 static inline Bucket &BucketOf(const Slot *S) {
   return *reinterpret_cast<Bucket *>(uintptr_t(S) & ~uintptr_t(sizeof(Bucket) - 1));
@@ -501,7 +508,7 @@ static uintptr_t FinishClaim(Bucket &B, Slot *Mine, bool Overflowed,
   NoteWriter(Addr, MyKey, Previous);
   if (UNLIKELY(g_options.stress))
     StressDelay();
-  return uintptr_t(Mine) | (Overflowed ? kOverflowToken : 0);
+  return MakeToken(Mine, Overflowed);
 }
 
 // Claims Addr's home slot if it is free, else an overflow slot (counted);
@@ -534,7 +541,7 @@ uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
   Claimed C = ClaimSlot(Addr, MakeKey(Addr, ThreadIndex()), S);
   if (!C.Mine)
     return 0;
-  return uintptr_t(C.Mine) | (C.Overflowed ? kOverflowToken : 0);
+  return MakeToken(C.Mine, C.Overflowed);
 }
 
 // Everything the begin hook's common case leaves out: the thread's first
@@ -636,7 +643,7 @@ StrictEndSlow(void *Map, const Site *S, uintptr_t Token) {
   uintptr_t Addr = uintptr_t(Map);
   uint64_t MyKey = MakeKey(Addr, t_thread_index);
   bool Overflowed = Token & kOverflowToken;
-  Slot *Mine = reinterpret_cast<Slot *>(Token & ~kOverflowToken);
+  Slot *Mine = TokenSlot(Token);
   Bucket &B = BucketOf(Mine);
   // Did someone start writing this map while we were?
   for (Slot &Other : B.slots) {
@@ -665,7 +672,7 @@ MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
   uintptr_t Addr = uintptr_t(Map);
   // The thread has an index: its begin hook gave it one.
   uint64_t MyKey = MakeKey(Addr, t_thread_index);
-  Slot *Mine = reinterpret_cast<Slot *>(Token & ~kOverflowToken);
+  Slot *Mine = TokenSlot(Token);
   // The common case: a write at home (the token's low bit clear), nobody
   // away from home in the bucket, and our key still in the slot.
   bool Unusual = (Token & kOverflowToken) |
