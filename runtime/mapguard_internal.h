@@ -87,6 +87,11 @@ inline size_t StrictHomeSlot(uintptr_t Addr) {
   return size_t(((HashAddress(Addr, kStrictBucketBits + 16) & 0xffff) *
                  kSlotsPerBucket) >> 16);
 }
+// One number per home slot of the whole strict table: maps with equal
+// numbers share a home slot (tests place maps by it).
+inline size_t StrictHomeNumber(uintptr_t Addr) {
+  return StrictBucketIndex(Addr) * kSlotsPerBucket + StrictHomeSlot(Addr);
+}
 inline size_t FastSlotIndex(uintptr_t Addr) {
   return HashAddress(Addr, kFastSlotBits);
 }

@@ -14,6 +14,8 @@
 #   %mapguard_bin      build/bin
 #   %mapguard_rt       the runtime archive
 #   %mapguard_include  the directory holding mapguard/mapguard.h
+#   %mapguard_runtime_src  runtime/, for tests that place maps by the
+#                      runtime's own hash (mapguard_internal.h)
 #   %runtime_tests     the runtime's GoogleTest binary
 #   %mapguard_sites    build/bin/mapguard-sites, run by the Python running lit
 # Features: "libcxx" when libc++ is installed; "mode-strict" or "mode-fast"
@@ -60,6 +62,7 @@ config.substitutions.append(("%mgmode", mode_flags.strip()))
 config.substitutions.append(("%mapguard_bin", config.mapguard_bin_dir))
 config.substitutions.append(("%mapguard_rt", config.mapguard_runtime))
 config.substitutions.append(("%mapguard_include", os.path.join(config.mapguard_src_root, "include")))
+config.substitutions.append(("%mapguard_runtime_src", os.path.join(config.mapguard_src_root, "runtime")))
 config.substitutions.append(("%runtime_tests", config.mapguard_runtime_tests))
 config.substitutions.append(("%mapguard_sites", "%s %s" % (
     sys.executable, os.path.join(config.mapguard_bin_dir, "mapguard-sites"))))

@@ -6,7 +6,7 @@
 // lookup must do what it does without MapGuard.
 //
 // DEFINE: %{flags} =
-// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs %s -o %t \
+// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs -I %mapguard_runtime_src %s -o %t \
 // DEFINE:   && for i in 1 2 3; do %t > %t.out 2> %t.err && test ! -s %t.err && FileCheck %s --input-file %t.out || { cat %t.err; exit 1; }; done
 // REDEFINE: %{flags} = -O0
 // RUN: %{check}

@@ -5,7 +5,7 @@
 // the other map's write would leave these untracked).
 //
 // DEFINE: %{flags} =
-// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs %s -o %t \
+// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs -I %mapguard_runtime_src %s -o %t \
 // DEFINE:   && { %t 2> %t.err; test $? -eq 134; } && FileCheck %s --input-file %t.err
 // REDEFINE: %{flags} = -O0 -mllvm -mapguard-mode=strict
 // RUN: %{check}

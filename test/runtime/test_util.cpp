@@ -28,13 +28,10 @@ std::vector<uintptr_t> MapsSharingBucket(Mode M, uintptr_t From, size_t N) {
 }
 
 std::vector<uintptr_t> MapsSharingHome(uintptr_t From, size_t N) {
-  auto Home = [](uintptr_t A) {
-    return __mapguard::StrictBucketIndex(A) * __mapguard::kSlotsPerBucket +
-           __mapguard::StrictHomeSlot(A);
-  };
+  using __mapguard::StrictHomeNumber;
   std::vector<uintptr_t> Maps;
   for (uintptr_t A = From; Maps.size() < N; A += 8)
-    if (Home(A) == Home(From))
+    if (StrictHomeNumber(A) == StrictHomeNumber(From))
       Maps.push_back(A);
   return Maps;
 }

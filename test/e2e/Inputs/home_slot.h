@@ -1,9 +1,12 @@
 // home_slot.h: places maps at addresses that share one home slot of
 // MapGuard's strict table, so that writes to them go away from home
-// (runtime/flag_table.cpp, "Strict mode"). Mirrors StrictBucketIndex and
-// StrictHomeSlot of runtime/mapguard_internal.h.
+// (runtime/flag_table.cpp, "Strict mode"). It asks the runtime's own hash
+// (runtime/mapguard_internal.h; build with -I %mapguard_runtime_src), so
+// that the placement follows the table if its geometry changes.
 #ifndef MAPGUARD_E2E_HOME_SLOT_H
 #define MAPGUARD_E2E_HOME_SLOT_H
+
+#include "mapguard_internal.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -12,11 +15,8 @@
 
 namespace home_slot {
 
-inline uint64_t home_of(const void *p) {
-  uint64_t h = (uint64_t(uintptr_t(p)) >> 3) * 0x9E3779B97F4A7C15ull;
-  uint64_t bucket = h >> 52;
-  uint64_t home = (((h >> 36) & 0xffff) * 3) >> 16;
-  return bucket * 3 + home;
+inline size_t home_of(const void *p) {
+  return __mapguard::StrictHomeNumber(uintptr_t(p));
 }
 
 alignas(64) inline char arena[1 << 20];
