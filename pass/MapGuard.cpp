@@ -207,6 +207,12 @@ private:
   Type *IntPtrTy;
   PointerType *PtrTy;
   std::optional<HookEmitter> Hooks;
+  /// Creates Hooks on first use: a module with nothing to guard gets no
+  /// declarations of the runtime's tables.
+  void needHooks() {
+    if (!Hooks)
+      Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
+  }
   GuardStubs Stubs;
   bool Outline;
   // Node-based, so that WriteSite::Op stays valid as the cache grows.
@@ -582,8 +588,7 @@ void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
         if (W.Line)
           Records[I].Reason += " at line " + std::to_string(W.Line);
       }
-      if (!Hooks)
-        Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
+      needHooks();
       emitLoopWindow(W, Writes, Replaced);
       ++NumLoopWindows;
     }
@@ -756,8 +761,7 @@ bool MapGuardInstrumenter::run() {
     else if (Site.Decision == SiteDecision::Ignored)
       ++NumSitesIgnored;
     if (Site.Decision == SiteDecision::Guarded) {
-      if (!Hooks)
-        Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
+      needHooks();
       if (Site.InLoopWindow) {
         ++NumWriteSitesWrapped;
         Changed = true;
@@ -771,8 +775,7 @@ bool MapGuardInstrumenter::run() {
     Report.add(std::move(Record));
   }
   for (const ReadSite &Site : Reads) {
-    if (!Hooks)
-      Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
+    needHooks();
     checkRead(Site);
     Changed = true;
   }
