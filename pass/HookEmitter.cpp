@@ -213,8 +213,11 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Value *OwnTomb = B.CreateOr(Key, B.getInt64(TombBit));
   Value *Product =
       B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
-  Value *HoldIndex = B.CreateLShr(Product, 64 - MapHoldBits);
   auto [Slot, Bucket] = mapSlot(B, Product);
+  // The map's hold counter: hashed like a strict bucket (the same value).
+  static_assert(MapHoldBits == StrictBucketBits, "a bucket's index");
+  Value *HoldIndex =
+      Bucket ? Bucket : B.CreateLShr(Product, 64 - MapHoldBits);
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
   LoadInst *Seen =
       loadSlotWord(B, Slot, AtomicOrdering::Monotonic, "mapguard.seen");

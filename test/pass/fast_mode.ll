@@ -40,9 +40,9 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; its top 12 bits.
 ; FAST:         %[[H1:.*]] = lshr i64 %[[ADDR]], 3
 ; FAST:         %[[H2:.*]] = mul i64 %[[H1]], -7046029254386353131
-; FAST:         %[[HOLDIDX:.*]] = lshr i64 %[[H2]], 52
 ; FAST:         %[[H3:.*]] = lshr i64 %[[H2]], 50
 ; FAST:         %[[SLOT:.*]] = getelementptr inbounds [16384 x { i64, ptr }], ptr @__mapguard_fast_table, i64 0, i64 %[[H3]]
+; FAST:         %[[HOLDIDX:.*]] = lshr i64 %[[H2]], 52
 ; FAST:         %[[FTOK:.*]] = ptrtoint ptr %[[SLOT]] to i64
 ; FAST:         %[[SEEN:.*]] = load atomic i64, ptr %[[SLOT]] monotonic, align 8
 ; Allowed: the runtime allows inline claims (not under stress=1), and the
