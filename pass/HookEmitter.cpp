@@ -70,6 +70,8 @@ constexpr uint64_t HashMultiplier = 0x9E3779B97F4A7C15ull;
 constexpr unsigned ThreadIndexBits = 16;
 constexpr unsigned AddressBits = 47;
 constexpr uint64_t TombBit = uint64_t(1) << 63;
+// Strict mode: a write's end leaves its site in the slot with this bit set.
+constexpr uint64_t EndedSiteBit = 1;
 // The runtime's per-map hold counters (hashed like a bucket) and the count
 // after which a map's handoffs no longer hold.
 constexpr unsigned MapHoldBits = 12;
@@ -147,7 +149,8 @@ FunctionCallee HookEmitter::hook(Hook Which) {
       {"__mapguard_write_end", "__mapguard_write_end_fast"},
       {"__mapguard_read", "__mapguard_read_fast"},
       {"__mapguard_iterate", "__mapguard_iterate_fast"},
-      {"__mapguard_stress_tick", "__mapguard_stress_tick"}};
+      {"__mapguard_stress_tick", "__mapguard_stress_tick"},
+      {"__mapguard_read_window", "__mapguard_read_window_fast"}};
   FunctionCallee &Callee = Hooks[Which];
   if (Callee)
     return Callee;
@@ -156,6 +159,8 @@ FunctionCallee HookEmitter::hook(Hook Which) {
       Which == Begin ? FunctionType::get(IntPtrTy, {PtrTy, PtrTy}, false)
       : Which == End ? FunctionType::get(Void, {PtrTy, PtrTy, IntPtrTy}, false)
       : Which == StressTick ? FunctionType::get(Void, false)
+      : Which == ReadWindow
+          ? FunctionType::get(Void, {PtrTy, PtrTy, Type::getInt64Ty(Ctx)}, false)
                             : FunctionType::get(Void, {PtrTy, PtrTy}, false);
   Callee = M.getOrInsertFunction(
       Names[Which][Fast], Ty,
@@ -329,7 +334,7 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   //   fast:   if (token->key == key) token->key = tomb;
   //   strict: slot = token & ~1; away = the bucket's count (its line:
   //           token & ~63);
-  //           if (away == 0 && slot->key == key) { slot->site = 0;
+  //           if (away == 0 && slot->key == key) { slot->site = site | 1;
   //                                                slot->key = tomb; }
   //   else the runtime's end hook
   // }
@@ -362,12 +367,13 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   ThenTerm->getParent()->setName("mapguard.release");
   ElseTerm->getParent()->setName("mapguard.end.slow");
   B.SetInsertPoint(ThenTerm);
-  // Strict: the site first, so that a reader that sees the next writer's
-  // key does not find this write's site (ReadOwnerSite waits for a null
-  // site to be filled). Fast mode leaves it: the next writer stores its own
-  // before its key.
+  // Strict: the site first, tagged as ended (its low bit), so that a reader
+  // that sees the next writer's key does not take it for that writer's
+  // (ReadOwnerSite waits for an untagged site), while a lookup loop that
+  // finds this write's tombstone can still name it. Fast mode leaves it:
+  // the next writer stores its own before its key.
   if (!Fast)
-    storeSlotWord(B, ConstantPointerNull::get(PtrTy),
+    storeSlotWord(B, B.CreateGEP(B.getInt8Ty(), Site, B.getInt64(EndedSiteBit)),
                   B.CreateStructGEP(SlotTy, Slot, 1), AtomicOrdering::Monotonic);
   storeSlotWord(B, B.CreateOr(W.Key, B.getInt64(TombBit)),
                 Slot,
@@ -433,14 +439,30 @@ void HookEmitter::emitStressTick(Instruction *Before, Value *Stressed,
   B.CreateCall(hook(StressTick));
 }
 
+std::pair<Value *, Value *> HookEmitter::slotOf(IRBuilder<> &B, Value *Map,
+                                                Value **Wanted) {
+  Value *Addr = B.CreatePtrToInt(Map, B.getInt64Ty(), "mapguard.addr");
+  if (Wanted)
+    *Wanted = B.CreateShl(Addr, ThreadIndexBits);
+  Value *Product =
+      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
+  return mapSlot(B, Product);
+}
+
+Value *HookEmitter::emitReadSnapshot(IRBuilder<> &B, Value *Map) {
+  assert(hasInlineChecks() && "a read window needs the inline paths");
+  return loadSlotWord(B, slotOf(B, Map, nullptr).first,
+                      AtomicOrdering::Monotonic, "mapguard.snapshot");
+}
+
 void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
                                 Constant *Site, bool Iteration,
-                                const DebugLoc &DL) {
-  FunctionCallee Hook = hook(Iteration ? Iterate : Read);
+                                const DebugLoc &DL, Value *Snapshot) {
+  FunctionCallee Hook = hook(Snapshot ? ReadWindow : Iteration ? Iterate : Read);
   IRBuilder<> B(Before);
   B.SetCurrentDebugLocation(DL);
-  GlobalVariable *Table = Fast ? FastTable : StrictTable;
-  if (!Table) {
+  if (!hasInlineChecks()) {
+    assert(!Snapshot && "a read window needs the inline paths");
     B.CreateCall(Hook, {Map, Site});
     return;
   }
@@ -450,12 +472,8 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   // Fast mode: the map's slot. Strict mode: the map's home slot, and the
   // bucket's count of writes away from home (a write of this map elsewhere
   // in the bucket is one of them; the runtime scans the bucket for it).
-  Type *I64 = B.getInt64Ty();
-  Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
-  Value *Wanted = B.CreateShl(Addr, ThreadIndexBits);
-  Value *Product =
-      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
-  auto [Slot, Bucket] = mapSlot(B, Product);
+  Value *Wanted = nullptr;
+  auto [Slot, Bucket] = slotOf(B, Map, &Wanted);
   Value *Away = nullptr;
   if (Bucket) {
     Away = B.CreateICmpNE(loadSlotWord(B, awayCount(B, Bucket),
@@ -468,6 +486,10 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
       B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
   if (Away)
     Busy = B.CreateOr(Busy, Away);
+  // A read window's end: any change to the slot since the loop's first read
+  // may be a write that began and ended in between.
+  if (Snapshot)
+    Busy = B.CreateOr(Busy, B.CreateICmpNE(Key, Snapshot));
   // Under stress the runtime sees every read (it may make the reader wait),
   // and so does a thread's first read (before it has a thread index).
   Busy = B.CreateOr(Busy, B.CreateNot(emitNotStressed(B)));
@@ -479,7 +501,10 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   Instruction *Then = SplitBlockAndInsertIfThen(Busy, Before, false, Unlikely);
   Then->getParent()->setName("mapguard.read.busy");
   B.SetInsertPoint(Then);
-  B.CreateCall(Hook, {Map, Site});
+  if (Snapshot)
+    B.CreateCall(Hook, {Map, Site, Snapshot});
+  else
+    B.CreateCall(Hook, {Map, Site});
 }
 
 } // namespace mapguard

@@ -49,9 +49,20 @@ public:
   /// slot (fast), or its home slot and its bucket's count of writes away
   /// from home (strict), are loaded, and the runtime is called only when
   /// they show a write in progress to this map (or may).
+  /// Snapshot: the end of a loop's read window (MapGuard.cpp,
+  /// emitReadWindow), given the slot's key from emitReadSnapshot at the
+  /// loop's first read; the runtime is also called when the key changed
+  /// since, and reports a write by another thread that began and ended
+  /// during the loop.
   void emitReadCheck(llvm::Instruction *Before, llvm::Value *Map,
                      llvm::Constant *Site, bool Iteration,
-                     const llvm::DebugLoc &DL);
+                     const llvm::DebugLoc &DL,
+                     llvm::Value *Snapshot = nullptr);
+  /// The key in Map's slot (strict: its home slot), loaded at B's position:
+  /// what a read window compares at its end. Only with the inline paths.
+  llvm::Value *emitReadSnapshot(llvm::IRBuilder<> &B, llvm::Value *Map);
+  /// Whether checks are emitted inline (a table to snapshot exists).
+  bool hasInlineChecks() const { return FastTable || StrictTable; }
 
   /// Inside a loop guarded as one window, at a write other than the one
   /// that opened it: strict mode points the window's slot at this write's
@@ -78,9 +89,13 @@ private:
   llvm::Type *IntPtrTy;
   llvm::PointerType *PtrTy;
   llvm::StructType *SiteTy;
-  enum Hook { Begin, End, Read, Iterate, StressTick };
+  enum Hook { Begin, End, Read, Iterate, StressTick, ReadWindow };
   llvm::FunctionCallee hook(Hook Which);
-  llvm::FunctionCallee Hooks[5];
+  llvm::FunctionCallee Hooks[6];
+  /// A slot's address from Map, with (strict) its bucket's index.
+  std::pair<llvm::Value *, llvm::Value *> slotOf(llvm::IRBuilder<> &B,
+                                                 llvm::Value *Map,
+                                                 llvm::Value **Wanted);
   /// The map's slot: fast mode's, or strict mode's home slot and its
   /// bucket's index (null in fast mode). Product: (map >> 3) times the
   /// runtime's hash multiplier.

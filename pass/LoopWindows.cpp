@@ -155,6 +155,8 @@ struct Planner {
   function_ref<LoopCall(const CallBase &)> Classify;
   function_ref<Value *(const CallBase &)> WrittenMap;
   function_ref<bool(CallBase &)> CanGuardUnwinding;
+  /// Set for read windows: the map a CheckedRead reads.
+  function_ref<Value *(const CallBase &)> ReadMap;
   SmallVector<LoopWindow, 2> Windows;
 
   bool mayThrow(const CallBase &CB) const {
@@ -197,12 +199,26 @@ struct Planner {
           if (Blocks.contains(II->getUnwindDest()) ||
               !II->getUnwindDest()->isLandingPad())
             return std::nullopt;
-        } else if (mayThrow(*CB)) {
+        } else if (mayThrow(*CB) && !ReadMap) {
           if (!CanGuardUnwinding(*CB))
             return std::nullopt;
           W.MayThrow.push_back(CB);
         }
-        if (Kind == LoopCall::MapOperation)
+        if (ReadMap) {
+          if (Kind == LoopCall::GuardedWrite)
+            return std::nullopt; // the write window's, or each its own
+          if (Kind != LoopCall::CheckedRead)
+            continue;
+          Value *Read = ReadMap(*CB);
+          if (!Read || !isInvariant(Read, Blocks))
+            return std::nullopt;
+          if (Map && !isSameMap(Map, Read))
+            return std::nullopt; // two maps: each lookup keeps its check
+          Map = Read;
+          W.Reads.push_back(CB);
+          continue;
+        }
+        if (Kind == LoopCall::MapOperation || Kind == LoopCall::CheckedRead)
           continue;
         Value *Written = WrittenMap(*CB);
         if (!Written || !isInvariant(Written, Blocks) || !CanGuardUnwinding(*CB))
@@ -213,7 +229,7 @@ struct Planner {
         W.Writes.push_back(CB);
       }
     }
-    if (W.Writes.empty())
+    if (W.Writes.empty() && W.Reads.empty())
       return std::nullopt;
     SmallVector<BasicBlock *, 4> Exits;
     L.getUniqueExitBlocks(Exits);
@@ -225,6 +241,10 @@ struct Planner {
           return std::nullopt;
     }
     W.Exits.assign(Exits.begin(), Exits.end());
+    if (BasicBlock *Pre = L.getLoopPreheader())
+      if (auto *Br = dyn_cast<BranchInst>(Pre->getTerminator()))
+        if (Br->isUnconditional())
+          W.Preheader = Pre;
     if (DebugLoc Loc = L.getStartLoc())
       W.Line = Loc.getLine();
     return W;
@@ -232,17 +252,30 @@ struct Planner {
 };
 } // namespace
 
+/// The windows the planner P takes in F, outer loops first.
+static SmallVector<LoopWindow, 2> planAll(Function &F, Planner &P) {
+  DominatorTree DT(F);
+  LoopInfo LI(DT);
+  for (Loop *L : LI)
+    P.visit(*L);
+  return std::move(P.Windows);
+}
+
 SmallVector<LoopWindow, 2>
 planLoopWindows(Function &F, SyncAnalysis &Sync,
                 function_ref<LoopCall(const CallBase &)> Classify,
                 function_ref<Value *(const CallBase &)> WrittenMap,
                 function_ref<bool(CallBase &)> CanGuardUnwinding) {
-  DominatorTree DT(F);
-  LoopInfo LI(DT);
-  Planner P{F, Sync, Classify, WrittenMap, CanGuardUnwinding, {}};
-  for (Loop *L : LI)
-    P.visit(*L);
-  return std::move(P.Windows);
+  Planner P{F, Sync, Classify, WrittenMap, CanGuardUnwinding, nullptr, {}};
+  return planAll(F, P);
+}
+
+SmallVector<LoopWindow, 2>
+planReadWindows(Function &F, SyncAnalysis &Sync,
+                function_ref<LoopCall(const CallBase &)> Classify,
+                function_ref<Value *(const CallBase &)> ReadMap) {
+  Planner P{F, Sync, Classify, nullptr, nullptr, ReadMap, {}};
+  return planAll(F, P);
 }
 
 } // namespace mapguard

@@ -51,6 +51,8 @@ enum class LoopCall {
   Other,        ///< judged by its callee's body
   MapOperation, ///< a container operation that is not a guarded write
   GuardedWrite, ///< a write to be guarded (its map is writtenMap())
+  CheckedRead,  ///< a lookup to be checked (a map operation in a write
+                ///< window; in a read window, its map is ReadMap())
 };
 
 /// Whether code could synchronise with another thread. Functions are judged
@@ -76,13 +78,19 @@ private:
 /// open its window at each write and close it on every way out.
 struct LoopWindow {
   llvm::SmallVector<llvm::CallBase *, 4> Writes;
+  /// A read window's lookups (and no Writes): see planReadWindows.
+  llvm::SmallVector<llvm::CallBase *, 4> Reads;
   /// Calls in the loop that may throw out of the function: map operations
   /// (the windows' writes among them), turned into invokes whose cleanup
-  /// closes the window.
+  /// closes the window. (Empty for a read window: a read marks nothing, so
+  /// an exception that skips the check at its end only loses that check.)
   llvm::SmallVector<llvm::CallBase *, 4> MayThrow;
   /// Blocks outside the loop entered from it, landing pads included; the
   /// window is closed at the top of each.
   llvm::SmallVector<llvm::BasicBlock *, 4> Exits;
+  /// A read window's: the loop's preheader when it ends in an unconditional
+  /// branch (nothing can happen between its end and the loop), or null.
+  llvm::BasicBlock *Preheader = nullptr;
   /// Line of the loop's header, for remarks (0 = unknown).
   unsigned Line = 0;
 };
@@ -97,6 +105,21 @@ llvm::SmallVector<LoopWindow, 2> planLoopWindows(
     llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
     llvm::function_ref<llvm::Value *(const llvm::CallBase &)> WrittenMap,
     llvm::function_ref<bool(llvm::CallBase &)> CanGuardUnwinding);
+
+/// The loops of \p F that only read one map: read windows. A loop whose
+/// lookups (CheckedRead) all go to one map (ReadMap: that map, or null),
+/// with no guarded write and nothing else that could synchronise, is checked
+/// once per run, at its end, instead of at each lookup: the check there
+/// sees a write by another thread still in progress, and (by the slot's key
+/// having changed since the loop's first lookup) one that began and ended
+/// while the loop ran. Either races with one of the loop's lookups, for the
+/// same reason as in a write window: with no release or acquire between the
+/// loop's first lookup and its end, nothing can order another thread's
+/// write after one lookup and before the next.
+llvm::SmallVector<LoopWindow, 2> planReadWindows(
+    llvm::Function &F, SyncAnalysis &Sync,
+    llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
+    llvm::function_ref<llvm::Value *(const llvm::CallBase &)> ReadMap);
 
 } // namespace mapguard
 

@@ -89,6 +89,8 @@ STATISTIC(NumSitesElided,
           "Map write call sites left unguarded: the map is thread-local");
 STATISTIC(NumLoopWindows,
           "Loops whose writes to one map share one guarded window per run");
+STATISTIC(NumReadWindows,
+          "Loops whose lookups of one map are checked once per run");
 STATISTIC(NumSitesIgnored,
           "Map write call sites left unguarded: excluded by a scope list");
 
@@ -159,6 +161,9 @@ constexpr const char *NoInstrumentAnnotation = "mapguard_no_instrument";
 struct ReadSite {
   CallBase *Call;
   const MapRead *Read;
+  /// Checked at the end of its loop's read window (LoopWindows.h), not
+  /// before the call.
+  bool InReadWindow = false;
 };
 
 struct WriteSite {
@@ -199,6 +204,13 @@ private:
                         MutableArrayRef<SiteRecord> Records);
   void emitLoopWindow(const LoopWindow &W, ArrayRef<const WriteSite *> Writes,
                       DenseMap<CallBase *, CallBase *> &Replaced);
+  bool isContainerCode(const Function &F);
+  LoopCall classifyOtherLoopCall(const CallBase &CB);
+  void guardReadWindows(ArrayRef<WriteSite> Sites,
+                        MutableArrayRef<ReadSite> Reads);
+  void emitReadWindow(const LoopWindow &W, const ReadSite &First);
+  /// The map a lookup's call reads (its `this`), or null.
+  static Value *readMap(const CallBase &CB);
   ResumeInst *createCleanup(Function &F, const DebugLoc &DL, StringRef Name);
   InvokeInst *makeInvoke(CallInst *CI, BasicBlock *Cleanup);
 
@@ -240,18 +252,24 @@ const MapRead *MapGuardInstrumenter::classifyReadCallee(const Function *Callee) 
   return It->second ? &*It->second : nullptr;
 }
 
-/// A read needs no end: one check before the call, on `this`.
-void MapGuardInstrumenter::checkRead(const ReadSite &Site) {
-  CallBase &CB = *Site.Call;
+Value *MapGuardInstrumenter::readMap(const CallBase &CB) {
   unsigned ThisArg = containerArgument(CB);
   if (CB.arg_size() <= ThisArg ||
       !CB.getArgOperand(ThisArg)->getType()->isPointerTy())
-    return; // Not a member call's shape; a read is never worth a warning.
+    return nullptr; // Not a member call's shape.
+  return CB.getArgOperand(ThisArg);
+}
+
+/// A read needs no end: one check before the call, on `this`.
+void MapGuardInstrumenter::checkRead(const ReadSite &Site) {
+  CallBase &CB = *Site.Call;
+  Value *Map = readMap(CB);
+  if (!Map)
+    return; // A read is never worth a warning.
   MapOperation Op;
   Op.Container = Site.Read->Container;
   Op.Operation = Site.Read->Operation;
-  Hooks->emitReadCheck(&CB, CB.getArgOperand(ThisArg),
-                       createSiteDescriptor(CB, Op),
+  Hooks->emitReadCheck(&CB, Map, createSiteDescriptor(CB, Op),
                        Site.Read->Kind == MapRead::Iteration, CB.getDebugLoc());
 }
 
@@ -537,6 +555,19 @@ InvokeInst *MapGuardInstrumenter::makeInvoke(CallInst *CI,
   return II;
 }
 
+/// Whether F is part of a container: one of its operations, or its code.
+bool MapGuardInstrumenter::isContainerCode(const Function &F) {
+  return classifyCallee(&F) || classifyReadCallee(&F) ||
+         isContainerImplementation(F.getName());
+}
+
+/// What a call in a loop that is neither a window's write nor its lookup is.
+LoopCall MapGuardInstrumenter::classifyOtherLoopCall(const CallBase &CB) {
+  const Function *Callee = CB.getCalledFunction();
+  return Callee && isContainerCode(*Callee) ? LoopCall::MapOperation
+                                            : LoopCall::Other;
+}
+
 /// Finds the loops whose guarded writes can share one window per run
 /// (LoopWindows.h) and emits those windows, marking the sites guarded that
 /// way (InLoopWindow); Reads whose calls were replaced are updated.
@@ -553,17 +584,12 @@ void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
     if (Functions.empty() || Functions.back() != F)
       Functions.push_back(F); // sites are collected function by function
   }
-  auto IsContainerCode = [&](const Function &F) {
-    return classifyCallee(&F) || classifyReadCallee(&F) ||
-           isContainerImplementation(F.getName());
-  };
-  SyncAnalysis Sync(IsContainerCode);
+  SyncAnalysis Sync(
+      [this](const Function &F) { return isContainerCode(F); });
   auto Classify = [&](const CallBase &CB) {
     if (GuardedIndex.count(&CB))
       return LoopCall::GuardedWrite;
-    const Function *Callee = CB.getCalledFunction();
-    return Callee && IsContainerCode(*Callee) ? LoopCall::MapOperation
-                                              : LoopCall::Other;
+    return classifyOtherLoopCall(CB);
   };
   auto WrittenMap = [&](const CallBase &CB) -> Value * {
     const WriteSite &Site = Sites[GuardedIndex.lookup(&CB)];
@@ -694,6 +720,110 @@ void MapGuardInstrumenter::emitLoopWindow(
     Replaced[CB] = makeInvoke(cast<CallInst>(CB), Cleanup);
 }
 
+/// Finds the loops that only read one map (LoopWindows.h, planReadWindows)
+/// and gives each a read window; their lookups are marked InReadWindow.
+/// Runs after the write windows, on loops without guarded writes.
+void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
+                                            MutableArrayRef<ReadSite> Reads) {
+  SmallPtrSet<const CallBase *, 16> Guarded;
+  for (const WriteSite &Site : Sites)
+    if (Site.Decision == SiteDecision::Guarded)
+      Guarded.insert(Site.Call);
+  DenseMap<const CallBase *, size_t> LookupIndex;
+  SmallVector<Function *, 8> Functions;
+  for (size_t I = 0; I != Reads.size(); ++I) {
+    if (Reads[I].Read->Kind != MapRead::Lookup || !readMap(*Reads[I].Call))
+      continue;
+    LookupIndex[Reads[I].Call] = I;
+    Function *F = Reads[I].Call->getFunction();
+    if (Functions.empty() || Functions.back() != F)
+      Functions.push_back(F); // reads are collected function by function
+  }
+  if (Functions.empty())
+    return;
+  needHooks();
+  if (!Hooks->hasInlineChecks())
+    return; // -mapguard-inline=0: the runtime sees every lookup
+  SyncAnalysis Sync(
+      [this](const Function &F) { return isContainerCode(F); });
+  auto Classify = [&](const CallBase &CB) {
+    if (LookupIndex.count(&CB))
+      return LoopCall::CheckedRead;
+    if (Guarded.count(&CB))
+      return LoopCall::GuardedWrite;
+    return classifyOtherLoopCall(CB);
+  };
+  for (Function *F : Functions) {
+    for (const LoopWindow &W :
+         planReadWindows(*F, Sync, Classify, readMap)) {
+      for (CallBase *CB : W.Reads)
+        Reads[LookupIndex.lookup(CB)].InReadWindow = true;
+      emitReadWindow(W, Reads[LookupIndex.lookup(W.Reads.front())]);
+      ++NumReadWindows;
+    }
+  }
+}
+
+/// One check for a loop's lookups of one map: a flag in the function's frame
+/// says whether the loop has looked the map up yet. The key in the map's
+/// slot is loaded where the loop is entered (at the end of its preheader;
+/// without one, at the first lookup of each run), with no call in the loop,
+/// so that the loop's own loads stay free to be hoisted. Every block the
+/// loop exits to checks, if the flag is set, for a write by another thread
+/// in progress or begun since.
+void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
+                                          const ReadSite &First) {
+  Function &F = *First.Call->getFunction();
+  const DebugLoc &DL = First.Call->getDebugLoc();
+  Type *I1 = Type::getInt1Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
+  BasicBlock &Entry = F.getEntryBlock();
+  IRBuilder<> EB(&Entry, Entry.getFirstInsertionPt());
+  AllocaInst *HasRead = EB.CreateAlloca(I1, nullptr, "mapguard.reads.open");
+  AllocaInst *Snapshot =
+      EB.CreateAlloca(I64, nullptr, "mapguard.reads.snapshot");
+  EB.CreateStore(EB.getFalse(), HasRead);
+  EB.CreateStore(EB.getInt64(0), Snapshot);
+  Value *Map = readMap(*First.Call);
+  if (W.Preheader) {
+    IRBuilder<> B(W.Preheader->getTerminator());
+    B.SetCurrentDebugLocation(DL);
+    B.CreateStore(Hooks->emitReadSnapshot(B, Map), Snapshot);
+    B.CreateStore(B.getFalse(), HasRead);
+  }
+  MDBuilder MDB(Ctx);
+  for (CallBase *CB : W.Reads) {
+    IRBuilder<> B(CB);
+    B.SetCurrentDebugLocation(CB->getDebugLoc());
+    if (W.Preheader) {
+      B.CreateStore(B.getTrue(), HasRead);
+      continue;
+    }
+    Instruction *Then = SplitBlockAndInsertIfThen(
+        B.CreateNot(B.CreateLoad(I1, HasRead)), CB, false,
+        MDB.createUnlikelyBranchWeights());
+    Then->getParent()->setName("mapguard.reads.first");
+    IRBuilder<> T(Then);
+    T.CreateStore(Hooks->emitReadSnapshot(T, readMap(*CB)), Snapshot);
+    T.CreateStore(T.getTrue(), HasRead);
+  }
+  MapOperation Op;
+  Op.Container = First.Read->Container;
+  Op.Operation = First.Read->Operation;
+  Constant *Site = createSiteDescriptor(*First.Call, Op);
+  for (BasicBlock *Exit : W.Exits) {
+    Instruction *Before = &*Exit->getFirstInsertionPt();
+    IRBuilder<> B(Before);
+    B.SetCurrentDebugLocation(DL);
+    Instruction *Then =
+        SplitBlockAndInsertIfThen(B.CreateLoad(I1, HasRead), Before, false);
+    Then->getParent()->setName("mapguard.reads.end");
+    B.SetInsertPoint(Then);
+    B.CreateStore(B.getFalse(), HasRead);
+    Hooks->emitReadCheck(Then, Map, Site, /*Iteration=*/false, DL,
+                         B.CreateLoad(I64, Snapshot));
+  }
+}
+
 bool MapGuardInstrumenter::run() {
   if (M.getModuleFlag(InstrumentedFlag))
     return false; // Instrumented already: a second run changes nothing.
@@ -750,8 +880,10 @@ bool MapGuardInstrumenter::run() {
   SmallVector<SiteRecord, 32> Records;
   for (const WriteSite &Site : Sites)
     Records.emplace_back(*Site.Call, *Site.Op, Site.Decision, Site.Reason);
-  if (ClLoopWindows)
+  if (ClLoopWindows) {
     guardLoopWindows(Sites, Reads, Records);
+    guardReadWindows(Sites, Reads);
+  }
   SiteReport Report;
   for (size_t I = 0; I != Sites.size(); ++I) {
     const WriteSite &Site = Sites[I];
@@ -775,9 +907,11 @@ bool MapGuardInstrumenter::run() {
     Report.add(std::move(Record));
   }
   for (const ReadSite &Site : Reads) {
+    Changed = true;
+    if (Site.InReadWindow)
+      continue;
     needHooks();
     checkRead(Site);
-    Changed = true;
   }
   Report.emitRemarks();
   if (!ClSites.empty())

@@ -159,8 +159,8 @@ static const Site *ReadOwnerSite(Slot &S, uint64_t Key) {
     const Site *Found = S.site.load(std::memory_order_acquire);
     if (S.key.load(std::memory_order_acquire) != Key)
       return nullptr;
-    if (Found)
-      return Found;
+    if (Found && !(uintptr_t(Found) & kEndedSiteBit))
+      return Found; // (tagged: the previous write's, still there)
     uint64_t Now = NowNanoseconds();
     if (Deadline == 0)
       Deadline = Now + 1000000;
@@ -168,6 +168,25 @@ static const Site *ReadOwnerSite(Slot &S, uint64_t Key) {
       return nullptr;
     sched_yield();
   }
+}
+
+// What a strict write's end leaves in its slot's site (kEndedSiteBit).
+static inline const Site *EndedSite(const Site *S) {
+  return reinterpret_cast<const Site *>(uintptr_t(S) | kEndedSiteBit);
+}
+
+// The site of the write whose tombstone Tomb is in S, if S still holds it
+// after the site is read: strict mode's tagged site, fast mode's site (which
+// stays until the next writer stores its own, just before its key).
+static const Site *EndedWriteSite(Slot &S, uint64_t Tomb, bool Fast) {
+  const Site *Found = S.site.load(std::memory_order_acquire);
+  if (S.key.load(std::memory_order_acquire) != Tomb)
+    return nullptr;
+  if (Fast)
+    return Found;
+  if (!(uintptr_t(Found) & kEndedSiteBit))
+    return nullptr;
+  return reinterpret_cast<const Site *>(uintptr_t(Found) & ~kEndedSiteBit);
 }
 
 // The calling thread (writing Addr at MySite) met another thread's key
@@ -658,7 +677,7 @@ StrictEndSlow(void *Map, const Site *S, uintptr_t Token) {
   // fork cleared the table while this write was open; then leave it alone,
   // and the count, which the fork reset.)
   if (LIKELY(Mine->key.load(std::memory_order_relaxed) == MyKey)) {
-    Mine->site.store(nullptr, std::memory_order_relaxed);
+    Mine->site.store(EndedSite(S), std::memory_order_relaxed);
     Mine->key.store(MyKey | kTombBit, std::memory_order_release);
     if (Overflowed)
       B.overflow.fetch_sub(1, std::memory_order_seq_cst);
@@ -680,7 +699,7 @@ MAPGUARD_INTERFACE void __mapguard_write_end(void *Map, const Site *S,
                  (Mine->key.load(std::memory_order_relaxed) != MyKey);
   if (UNLIKELY(Unusual))
     return StrictEndSlow(Map, S, Token);
-  Mine->site.store(nullptr, std::memory_order_relaxed);
+  Mine->site.store(EndedSite(S), std::memory_order_relaxed);
   Mine->key.store(MyKey | kTombBit, std::memory_order_release);
 }
 
@@ -816,6 +835,59 @@ static inline void CheckRead(void *Map, const Site *S, ConflictKind Kind) {
     StressDelay();
   if (LIKELY(Trackable))
     LookForWriter<Fast>(Addr, S, Kind);
+}
+
+// The end of a read window (pass/LoopWindows.h): a loop that looked the map
+// up, with nothing that could synchronise, ran from the lookup that took
+// Snapshot (the key in the map's slot, strict: its home slot) until now.
+// Besides a write in progress now (CheckRead), another thread's write of
+// the map that was in progress at the snapshot, or whose tombstone has
+// replaced the snapshot since, overlapped the loop: nothing could have
+// ordered it before the loop's first lookup or after its last. A key
+// appears only during its owner's write and a tombstone only at its end,
+// so both are proof. (A write away from its strict home slot, or whose
+// tombstone was replaced again before the loop ended, is not seen.)
+template <bool Fast>
+static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot) {
+  CheckRead<Fast>(Map, S, ConflictKind::ReadWrite);
+  uintptr_t Addr = uintptr_t(Map);
+  if (!IsTrackable(Addr))
+    return;
+  uint16_t Me = ThreadIndex();
+  Slot &Home = Fast ? g_fast_table[FastSlotIndex(Addr)] : HomeSlot(Addr);
+  uint64_t Key = Home.key.load(std::memory_order_acquire);
+  uint64_t Found = 0;
+  if (IsActiveKey(Snapshot) && KeyAddress(Snapshot) == Addr &&
+      KeyThreadIndex(Snapshot) != Me)
+    Found = Snapshot;
+  else if (Key != Snapshot && (Key & kTombBit) && KeyAddress(Key) == Addr &&
+           KeyThreadIndex(Key) != Me)
+    Found = Key;
+  if (LIKELY(!Found))
+    return;
+  ConflictWriter Reader = {S, GetTid(), true};
+  ConflictWriter Writer = {nullptr, ThreadTid(KeyThreadIndex(Found)), false};
+  Writer.ended = true;
+  if (Found == Key)
+    Writer.site = EndedWriteSite(Home, Key, Fast);
+  else if (Home.key.load(std::memory_order_acquire) == (Found | kTombBit))
+    Writer.site = EndedWriteSite(Home, Found | kTombBit, Fast);
+  Conflict C;
+  C.kind = ConflictKind::ReadWrite;
+  C.map = Addr;
+  C.container = S ? S->container : nullptr;
+  C.second = Reader;
+  C.first = Writer;
+  ReportConflict(C); // returns only with halt_on_error=0
+}
+
+MAPGUARD_INTERFACE void __mapguard_read_window(void *Map, const Site *S,
+                                               uint64_t Snapshot) {
+  CheckReadWindow<false>(Map, S, Snapshot);
+}
+MAPGUARD_INTERFACE void __mapguard_read_window_fast(void *Map, const Site *S,
+                                                    uint64_t Snapshot) {
+  CheckReadWindow<true>(Map, S, Snapshot);
 }
 
 MAPGUARD_INTERFACE void __mapguard_stress_tick() {

@@ -52,6 +52,15 @@ void __mapguard_iterate(void *map, const __mapguard_site *site);
 void __mapguard_read_fast(void *map, const __mapguard_site *site);
 void __mapguard_iterate_fast(void *map, const __mapguard_site *site);
 
+/* The end of a loop's lookups of one map checked as one read window
+ * (pass/LoopWindows.h): snapshot is the key the map's slot held at the
+ * loop's first lookup. Reports a write by another thread in progress now,
+ * in progress then, or begun and ended in between. */
+void __mapguard_read_window(void *map, const __mapguard_site *site,
+                            uint64_t snapshot);
+void __mapguard_read_window_fast(void *map, const __mapguard_site *site,
+                                 uint64_t snapshot);
+
 /* Inside a loop guarded as one window (pass/LoopWindows.h), each write calls
  * this while __mapguard_fast_inline is 0 (stress=1): a chance to sleep with
  * the window open, as a guarded write does under stress. */

@@ -74,6 +74,12 @@ inline uintptr_t KeyAddress(uint64_t Key) {
 inline bool IsActiveKey(uint64_t Key) { return Key != 0 && !(Key & kTombBit); }
 inline uint16_t KeyThreadIndex(uint64_t Key) { return uint16_t(Key); }
 
+// Strict mode: when a write ends, its slot keeps the write's site with this
+// bit set (sites are aligned), so that a lookup loop that finds the write's
+// tombstone at its end can name it; a writer that claims the slot next
+// stores its own site, which is untagged.
+constexpr uintptr_t kEndedSiteBit = 1;
+
 // Fibonacci hashing; the low 3 bits of a map's address are always zero.
 inline size_t HashAddress(uintptr_t Addr, unsigned Bits) {
   return size_t(((uint64_t(Addr) >> 3) * 0x9E3779B97F4A7C15ull) >> (64 - Bits));
@@ -160,6 +166,10 @@ struct ConflictWriter {
   const Site *site; // null: the site could not be read ("<unknown site>")
   int32_t tid;
   bool is_current; // the thread running the report (names it by prctl)
+  // A write that began and ended during the current thread's loop of
+  // lookups (found at the end of a read window): "wrote it during these
+  // reads", not "was writing it".
+  bool ended = false;
 };
 
 // What the second thread was doing when it met the writer: Go's three

@@ -222,7 +222,8 @@ void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
   Out.str("  ").str(Second).str(" by ");
   PrintWriter(Out, C.second, "");
   Out.str("  while ");
-  PrintWriter(Out, C.first, " was writing it");
+  PrintWriter(Out, C.first,
+              C.first.ended ? " wrote it during these reads" : " was writing it");
   Out.str("SUMMARY: MapGuard: ").str(What).str(" ");
   if (const Site *S = C.second.site) {
     Out.str(OrUnknown(S->file));
