@@ -584,8 +584,10 @@ void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
     if (Functions.empty() || Functions.back() != F)
       Functions.push_back(F); // sites are collected function by function
   }
-  SyncAnalysis Sync(
-      [this](const Function &F) { return isContainerCode(F); });
+  auto IsContainerCode = [this](const Function &F) {
+    return isContainerCode(F);
+  };
+  SyncAnalysis Sync(IsContainerCode); // keeps a reference to it
   auto Classify = [&](const CallBase &CB) {
     if (GuardedIndex.count(&CB))
       return LoopCall::GuardedWrite;
@@ -744,8 +746,10 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
   needHooks();
   if (!Hooks->hasInlineChecks())
     return; // -mapguard-inline=0: the runtime sees every lookup
-  SyncAnalysis Sync(
-      [this](const Function &F) { return isContainerCode(F); });
+  auto IsContainerCode = [this](const Function &F) {
+    return isContainerCode(F);
+  };
+  SyncAnalysis Sync(IsContainerCode); // keeps a reference to it
   auto Classify = [&](const CallBase &CB) {
     if (LookupIndex.count(&CB))
       return LoopCall::CheckedRead;
@@ -758,7 +762,10 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
          planReadWindows(*F, Sync, Classify, readMap)) {
       for (CallBase *CB : W.Reads)
         Reads[LookupIndex.lookup(CB)].InReadWindow = true;
-      emitReadWindow(W, Reads[LookupIndex.lookup(W.Reads.front())]);
+      const ReadSite &First = Reads[LookupIndex.lookup(W.Reads.front())];
+      remarkReadWindow(*First.Call, First.Read->Container,
+                       First.Read->Operation, W.Line);
+      emitReadWindow(W, First);
       ++NumReadWindows;
     }
   }

@@ -111,6 +111,20 @@ static void emitFunctionRemarks(ArrayRef<SiteRecord> Records) {
   });
 }
 
+void remarkReadWindow(const CallBase &First, StringRef Container,
+                      StringRef Operation, unsigned Line) {
+  OptimizationRemarkEmitter ORE(First.getFunction());
+  ORE.emit([&] {
+    OptimizationRemark R(RemarkPass, "ReadWindow", &First);
+    R << "checked lookups: " << ore::NV("Container", Container) << "::"
+      << ore::NV("Operation", Operation)
+      << " (one check for each run of the loop";
+    if (Line)
+      R << " at line " << ore::NV("Line", Line);
+    return R << ")";
+  });
+}
+
 void SiteReport::emitRemarks() const {
   // Records come function by function, in program order.
   ArrayRef<SiteRecord> All(Records);

@@ -72,6 +72,11 @@ private:
   llvm::SmallVector<SiteRecord, 32> Records;
 };
 
+/// Remarks that a loop's lookups of one map, the first of them \p First,
+/// are checked once per run of the loop at \p Line (a read window).
+void remarkReadWindow(const llvm::CallBase &First, llvm::StringRef Container,
+                      llvm::StringRef Operation, unsigned Line);
+
 /// Reports a MapGuard error (a bad option or file) through the context's
 /// diagnostic handler: clang prints "error: MapGuard: ..." and fails the
 /// compilation; opt prints it and exits non-zero.

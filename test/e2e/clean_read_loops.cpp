@@ -1,0 +1,130 @@
+// Loops of lookups are checked once per run, at their end (a read window):
+// correctly synchronised programs are still never reported.
+//  - A thread that runs the loop with nothing to look up never reads the
+//    map, and is never reported while another thread writes it all the time.
+//  - Lookup loops and writes under one mutex, and loops handed over to a
+//    writer and back with release/acquire flags, alternate thousands of
+//    times: every write ends before the next loop starts, or starts after
+//    the loop has ended.
+//  - A loop left by an exception (at() of a missing key) is not checked,
+//    and the next run starts afresh.
+// The remarks show that the loops are read windows.
+//
+// DEFINE: %{flags} =
+// DEFINE: %{check} = %mgxx %{flags} -g -pthread %s -o %t -Rpass=mapguard 2> %t.remarks \
+// DEFINE:   && FileCheck %s --check-prefix=REMARK --input-file %t.remarks \
+// DEFINE:   && %t > %t.out 2> %t.err && test ! -s %t.err && FileCheck %s --input-file %t.out
+// REDEFINE: %{flags} = -O0
+// RUN: %{check}
+// REDEFINE: %{flags} = -O2
+// RUN: %{check}
+// REDEFINE: %{flags} = -O2 -mllvm -mapguard-mode=fast
+// RUN: %{check}
+// REDEFINE: %{flags} = -O2 -stdlib=libc++
+// RUN: %if libcxx %{ %{check} %}
+// Under stress the runtime sleeps inside writes and before lookups, which
+// widens every window.
+// RUN: env MAPGUARD_OPTIONS=stress=1 %t > %t.out 2> %t.err && test ! -s %t.err && FileCheck %s --input-file %t.out
+
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+std::unordered_map<int, int> counts;
+std::mutex counts_mutex;
+
+// REMARK: clean_read_loops.cpp:[[#@LINE+4]]:{{[0-9]+}}: remark: checked lookups: std::unordered_map<int, int>::count (one check for each run of the loop at line [[#@LINE+3]])
+__attribute__((noinline)) long look_up(const std::vector<int> &keys) {
+  long hits = 0;
+  for (int k : keys)
+    hits += counts.count(k);
+  return hits;
+}
+
+// REMARK: clean_read_loops.cpp:[[#@LINE+4]]:{{[0-9]+}}: remark: checked lookups: std::unordered_map<int, int>::at (one check for each run of the loop at line [[#@LINE+3]])
+__attribute__((noinline)) long sum_at(const std::vector<int> &keys) {
+  long sum = 0;
+  for (int k : keys)
+    sum += counts.at(k);
+  return sum;
+}
+
+bool loop_done, write_done; // release/acquire handoff flags
+
+int main() {
+  // Nothing to look up, as often as possible, while the map is written.
+  std::vector<int> none;
+  long idle_hits = 0;
+  std::thread idle([&] {
+    for (int i = 0; i < 200000; ++i)
+      idle_hits += look_up(none);
+  });
+  std::thread busy([] {
+    for (int i = 0; i < 200000; ++i)
+      counts[i % 64] += 1;
+  });
+  idle.join();
+  busy.join();
+
+  // Loops and writes under one mutex.
+  std::vector<int> keys;
+  for (int k = 0; k < 64; ++k)
+    keys.push_back(k);
+  long locked_hits = 0;
+  std::thread reader([&] {
+    for (int i = 0; i < 2000; ++i) {
+      std::lock_guard<std::mutex> lock(counts_mutex);
+      locked_hits += look_up(keys);
+    }
+  });
+  std::thread writer([] {
+    for (int i = 0; i < 2000; ++i) {
+      std::lock_guard<std::mutex> lock(counts_mutex);
+      counts[64 + i % 64] += 1;
+    }
+  });
+  reader.join();
+  writer.join();
+
+  // A loop hands the map to a writer, which hands it back.
+  long handed_hits = 0;
+  std::thread looper([&] {
+    for (int i = 0; i < 2000; ++i) {
+      handed_hits += look_up(keys);
+      __atomic_store_n(&loop_done, true, __ATOMIC_RELEASE);
+      while (!__atomic_load_n(&write_done, __ATOMIC_ACQUIRE)) {
+      }
+      __atomic_store_n(&write_done, false, __ATOMIC_RELAXED);
+    }
+  });
+  std::thread handed_writer([] {
+    for (int i = 0; i < 2000; ++i) {
+      while (!__atomic_load_n(&loop_done, __ATOMIC_ACQUIRE)) {
+      }
+      __atomic_store_n(&loop_done, false, __ATOMIC_RELAXED);
+      counts[200 + i % 64] += 1;
+      __atomic_store_n(&write_done, true, __ATOMIC_RELEASE);
+    }
+  });
+  looper.join();
+  handed_writer.join();
+
+  // The third key is missing: at() throws out of the loop.
+  std::vector<int> some = {1, 2, 1000, 3};
+  try {
+    sum_at(some);
+  } catch (const std::out_of_range &) {
+    std::puts("missing");
+  }
+  std::thread other_writer([] { counts[1000] = 7; });
+  other_writer.join();
+  long sum = sum_at(some);
+
+  // CHECK: missing
+  // CHECK-NEXT: 0 idle, 128000 locked, 128000 handed, 9382 at, 193 entries
+  std::printf("%ld idle, %ld locked, %ld handed, %ld at, %zu entries\n",
+              idle_hits, locked_hits, handed_hits, sum, counts.size());
+}
