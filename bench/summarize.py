@@ -46,7 +46,10 @@ CASES = [
     ("UnorderedSetStringInsert", "uset<string>",
      "unordered_set<std::string>: 100k inserts of 31-char keys, then clear()"),
     ("Find", "find",
-     "unordered_map<uint32_t, uint32_t>::find over 1,000 keys (a read check each)"),
+     "unordered_map<uint32_t, uint32_t>::find over 1,000 keys (one read check "
+     "per run of the loop, at its end)"),
+    ("FindEach", "find, each",
+     "the same loop with an asm comment in it: a read check per lookup"),
     ("OwnMapHotWrite/threads:1", "own map x1",
      "hot write, 1 thread on its own map (per-thread ns/op)"),
     ("OwnMapHotWrite/threads:2", "own map x2",
@@ -209,6 +212,7 @@ BOUNDS = {
     "ChurnUnorderedMap": {"fast": 1.03, "strict": 1.08},
     "ChurnMap": {"fast": 1.03, "strict": 1.08},
     "SharedMutexMap/threads:4": {"fast": 1.25, "strict": 1.25},
+    "Find": {"fast": 1.15, "strict": 1.5},
 }
 
 
@@ -247,6 +251,8 @@ def judge(table, compile_fig, memory_fig):
                         ("ChurnMap", "churn map")):
         for flavour in ("fast", "strict"):
             limit(label, case, flavour, BOUNDS[case][flavour])
+    for flavour in ("fast", "strict"):
+        limit("find", "Find", flavour, BOUNDS["Find"][flavour])
     for flavour in GUARDED:
         one = ratio("OwnMapHotWrite/threads:1", flavour)
         for n in (2, 4):

@@ -155,11 +155,11 @@ ninja -C "$out" -j "$(nproc)" >"$out/logs/build.log" 2>&1 ||
 
 # A guarded flavour without hooks would measure nothing. The timed loops of
 # bench/map_overhead.cpp are functions of their own (TIMED_LOOP); in strict
-# and fast builds every one that writes must reach MapGuard (a call to a hook
-# or to a guarded stub, or an inline access to its tables), and no function
-# may in the others.
+# and fast builds every one must reach MapGuard (a call to a hook or to a
+# guarded stub, or an inline access to its tables), and no function may in
+# the others.
 guarded_loops=(hotWritePass hotWriteEachPass churnUnorderedMapPass churnMapPass insertStringsPass
-  lockedHotWritePass)
+  findPass findEachPass lockedHotWritePass)
 functions_using_mapguard() {
   "$llvm_bin/llvm-objdump" -d --no-show-raw-insn -C "$1" |
     awk '/^[0-9a-f]+ <.*>:$/ { fn = $0 }
@@ -330,7 +330,8 @@ if [ "$record" = yes ]; then
     echo "speed drifts by up to 2x with the host's load (a busy neighbour slows"
     echo "their extra calls and stores more than the baseline's latency-bound"
     echo "loop), so read every ratio with its [lowest-highest round] range. Find"
-    echo "pays only the read check (a few loads, no store). The mutex"
+    echo "pays one read check per run of its loop, FindEach one per lookup (a"
+    echo "few loads, no store). The mutex"
     echo "case is bimodal: its cost depends on whether two of its four threads"
     echo "run at once, that is, on what else the two cores are doing."
     echo
