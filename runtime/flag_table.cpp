@@ -912,6 +912,11 @@ MAPGUARD_INTERFACE void __mapguard_iterate_fast(void *Map, const Site *S) {
 // Introspection, fork
 //===----------------------------------------------------------------------===//
 
+uint64_t __mapguard::SlotKeyForTesting(uintptr_t Addr, bool Fast) {
+  Slot &S = Fast ? g_fast_table[FastSlotIndex(Addr)] : HomeSlot(Addr);
+  return S.key.load(std::memory_order_acquire);
+}
+
 size_t __mapguard::StrictTableOccupancy() {
   size_t N = 0;
   for (Bucket &B : g_strict_table)

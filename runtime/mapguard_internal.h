@@ -116,6 +116,9 @@ uintptr_t StrictClaim(uintptr_t Addr, const Site *S);
 // key, as a writer does that read the slot empty just before another writer
 // filled it. Returns the token.
 uintptr_t FastClaim(uintptr_t Addr, const Site *S);
+// The key word a read window's snapshot loads (pass/HookEmitter.cpp,
+// emitReadSnapshot): Addr's fast slot, or its strict home slot (tests).
+uint64_t SlotKeyForTesting(uintptr_t Addr, bool Fast);
 
 // How many handoff holds were taken; forgetting every map's last writer and
 // refilling the hold budget (tests).

@@ -18,20 +18,12 @@ using __mapguard::g_options;
 
 namespace {
 
-std::string ModeParamName(const ::testing::TestParamInfo<Mode> &Info) {
-  return ModeName(Info.param);
-}
-
 class FlagTableTest : public NoReportTest,
                       public ::testing::WithParamInterface<Mode> {};
 class FlagTableDeathTest : public ::testing::TestWithParam<Mode> {};
 
-INSTANTIATE_TEST_SUITE_P(Modes, FlagTableTest,
-                         ::testing::Values(Mode::Strict, Mode::Fast),
-                         ModeParamName);
-INSTANTIATE_TEST_SUITE_P(Modes, FlagTableDeathTest,
-                         ::testing::Values(Mode::Strict, Mode::Fast),
-                         ModeParamName);
+INSTANTIATE_TEST_SUITE_P(Modes, FlagTableTest, BothModes(), ModeParamName);
+INSTANTIATE_TEST_SUITE_P(Modes, FlagTableDeathTest, BothModes(), ModeParamName);
 
 //===----------------------------------------------------------------------===//
 // One thread

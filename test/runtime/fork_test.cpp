@@ -19,11 +19,7 @@ namespace {
 class ForkTest : public NoReportTest,
                  public ::testing::WithParamInterface<Mode> {};
 
-INSTANTIATE_TEST_SUITE_P(Modes, ForkTest,
-                         ::testing::Values(Mode::Strict, Mode::Fast),
-                         [](const ::testing::TestParamInfo<Mode> &Info) {
-                           return std::string(ModeName(Info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Modes, ForkTest, BothModes(), ModeParamName);
 
 TEST_P(ForkTest, ChildStartsWithAnEmptyTable) {
   Mode M = GetParam();

@@ -151,10 +151,6 @@ TEST_P(HandoffTest, AThreadsFirstReadHoldsOnce) {
   EXPECT_EQ(__mapguard::HandoffHoldCount(), Before + 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, HandoffTest,
-                         ::testing::Values(Mode::Strict, Mode::Fast),
-                         [](const auto &Info) {
-                           return std::string(ModeName(Info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Modes, HandoffTest, BothModes(), ModeParamName);
 
 } // namespace

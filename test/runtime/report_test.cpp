@@ -202,16 +202,8 @@ TEST(ReportTextTest, LongNamesAreWrittenWhole) {
 class KeepGoingTest : public ::testing::TestWithParam<Mode> {};
 class KeepGoingDeathTest : public ::testing::TestWithParam<Mode> {};
 
-INSTANTIATE_TEST_SUITE_P(Modes, KeepGoingTest,
-                         ::testing::Values(Mode::Strict, Mode::Fast),
-                         [](const ::testing::TestParamInfo<Mode> &Info) {
-                           return std::string(ModeName(Info.param));
-                         });
-INSTANTIATE_TEST_SUITE_P(Modes, KeepGoingDeathTest,
-                         ::testing::Values(Mode::Strict, Mode::Fast),
-                         [](const ::testing::TestParamInfo<Mode> &Info) {
-                           return std::string(ModeName(Info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Modes, KeepGoingTest, BothModes(), ModeParamName);
+INSTANTIATE_TEST_SUITE_P(Modes, KeepGoingDeathTest, BothModes(), ModeParamName);
 
 // Writes Map at S on this thread while First holds it.
 void WriteWhileHeld(Mode M, uintptr_t Map, const __mapguard::Site *S) {

@@ -20,11 +20,7 @@ constexpr int kWritesPerThread = 100000;
 class StressTest : public NoReportTest,
                    public ::testing::WithParamInterface<Mode> {};
 
-INSTANTIATE_TEST_SUITE_P(Modes, StressTest,
-                         ::testing::Values(Mode::Strict, Mode::Fast),
-                         [](const ::testing::TestParamInfo<Mode> &Info) {
-                           return std::string(ModeName(Info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Modes, StressTest, BothModes(), ModeParamName);
 
 template <typename Fn> void RunThreads(Fn Body) {
   std::vector<std::thread> Threads;

@@ -31,6 +31,13 @@ inline const char *ModeName(Mode M) {
 }
 inline void PrintTo(Mode M, std::ostream *OS) { *OS << ModeName(M); }
 
+// Runs a value-parameterised suite once per mode, named by the mode:
+//   INSTANTIATE_TEST_SUITE_P(Modes, MySuite, BothModes(), ModeParamName);
+inline auto BothModes() { return ::testing::Values(Mode::Strict, Mode::Fast); }
+inline std::string ModeParamName(const ::testing::TestParamInfo<Mode> &Info) {
+  return ModeName(Info.param);
+}
+
 inline uintptr_t Begin(Mode M, uintptr_t Map, const Site *S) {
   return M == Mode::Strict ? __mapguard_write_begin((void *)Map, S)
                            : __mapguard_write_begin_fast((void *)Map, S);
