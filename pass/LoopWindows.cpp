@@ -118,6 +118,27 @@ static bool isInvariant(const Value *V, const BlockSet &Loop) {
   return false;
 }
 
+/// The loop-invariant pointer V (isInvariant), computed before \p Before
+/// outside the loop: the loads, GEPs and casts of it that the loop does are
+/// repeated there (each load reads an alloca that the loop never stores, so
+/// it loads there what it loads in the loop).
+static Value *hoistInvariant(Value *V, Instruction *Before,
+                             const BlockSet &Loop) {
+  auto *I = dyn_cast<Instruction>(V);
+  if (!I || !Loop.contains(I->getParent()))
+    return V;
+  Instruction *Copy = I->clone();
+  if (isa<LoadInst>(I)) {
+    Copy->setDebugLoc(Before->getDebugLoc());
+  } else {
+    Value *Base = hoistInvariant(I->getOperand(0), Before, Loop);
+    Copy->setOperand(0, Base);
+  }
+  Copy->setName(I->getName() + ".mapguard");
+  Copy->insertBefore(Before);
+  return Copy;
+}
+
 /// Whether two loop-invariant pointers compute the same address.
 static bool isSameMap(const Value *A, const Value *B) {
   if (A == B)
@@ -190,9 +211,17 @@ struct Planner {
           return std::nullopt;
         LoopCall Kind = Classify(*CB);
         if (Kind == LoopCall::Other) {
-          // Anything else: no exception, no synchronisation.
-          if (isa<InvokeInst>(CB) || mayThrow(*CB) || Sync.maySynchronize(*CB))
+          // Anything else: no synchronisation, and (a write window, which
+          // must close on every way out) no exception. A read window's
+          // check is only skipped by an exception that leaves the function.
+          if (Sync.maySynchronize(*CB))
             return std::nullopt;
+          if (!ReadMap && (isa<InvokeInst>(CB) || mayThrow(*CB)))
+            return std::nullopt;
+          if (auto *II = dyn_cast<InvokeInst>(CB))
+            if (Blocks.contains(II->getUnwindDest()) ||
+                !II->getUnwindDest()->isLandingPad())
+              return std::nullopt;
           continue;
         }
         if (auto *II = dyn_cast<InvokeInst>(CB)) {
@@ -243,8 +272,10 @@ struct Planner {
     W.Exits.assign(Exits.begin(), Exits.end());
     if (BasicBlock *Pre = L.getLoopPreheader())
       if (auto *Br = dyn_cast<BranchInst>(Pre->getTerminator()))
-        if (Br->isUnconditional())
+        if (Br->isUnconditional() && !W.Reads.empty()) {
           W.Preheader = Pre;
+          W.PreheaderMap = hoistInvariant(Map, Br, Blocks);
+        }
     if (DebugLoc Loc = L.getStartLoc())
       W.Line = Loc.getLine();
     return W;

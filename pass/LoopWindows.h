@@ -91,6 +91,10 @@ struct LoopWindow {
   /// A read window's: the loop's preheader when it ends in an unconditional
   /// branch (nothing can happen between its end and the loop), or null.
   llvm::BasicBlock *Preheader = nullptr;
+  /// A read window's map, computed at the end of Preheader (the loop's own
+  /// pointer may be loaded inside the loop, from an alloca the loop never
+  /// stores), or null.
+  llvm::Value *PreheaderMap = nullptr;
   /// Line of the loop's header, for remarks (0 = unknown).
   unsigned Line = 0;
 };
@@ -106,7 +110,9 @@ llvm::SmallVector<LoopWindow, 2> planLoopWindows(
     llvm::function_ref<llvm::Value *(const llvm::CallBase &)> WrittenMap,
     llvm::function_ref<bool(llvm::CallBase &)> CanGuardUnwinding);
 
-/// The loops of \p F that only read one map: read windows. A loop whose
+/// The loops of \p F that only read one map: read windows. (For each, the
+/// instructions that compute the map's pointer at the end of the preheader
+/// are added there: PreheaderMap.) A loop whose
 /// lookups (CheckedRead) all go to one map (ReadMap: that map, or null),
 /// with no guarded write and nothing else that could synchronise, is checked
 /// once per run, at its end, instead of at each lookup: the check there

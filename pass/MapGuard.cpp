@@ -788,13 +788,16 @@ void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
   AllocaInst *HasRead = EB.CreateAlloca(I1, nullptr, "mapguard.reads.open");
   AllocaInst *Snapshot =
       EB.CreateAlloca(I64, nullptr, "mapguard.reads.snapshot");
+  // The map's pointer as the snapshot saw it: the loop's own may be loaded
+  // inside the loop, where it does not reach every exit.
+  AllocaInst *MapSlot = EB.CreateAlloca(PtrTy, nullptr, "mapguard.reads.map");
   EB.CreateStore(EB.getFalse(), HasRead);
   EB.CreateStore(EB.getInt64(0), Snapshot);
-  Value *Map = readMap(*First.Call);
   if (W.Preheader) {
     IRBuilder<> B(W.Preheader->getTerminator());
     B.SetCurrentDebugLocation(DL);
-    B.CreateStore(Hooks->emitReadSnapshot(B, Map), Snapshot);
+    B.CreateStore(W.PreheaderMap, MapSlot);
+    B.CreateStore(Hooks->emitReadSnapshot(B, W.PreheaderMap), Snapshot);
     B.CreateStore(B.getFalse(), HasRead);
   }
   MDBuilder MDB(Ctx);
@@ -810,6 +813,7 @@ void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
         MDB.createUnlikelyBranchWeights());
     Then->getParent()->setName("mapguard.reads.first");
     IRBuilder<> T(Then);
+    T.CreateStore(readMap(*CB), MapSlot);
     T.CreateStore(Hooks->emitReadSnapshot(T, readMap(*CB)), Snapshot);
     T.CreateStore(T.getTrue(), HasRead);
   }
@@ -826,8 +830,8 @@ void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
     Then->getParent()->setName("mapguard.reads.end");
     B.SetInsertPoint(Then);
     B.CreateStore(B.getFalse(), HasRead);
-    Hooks->emitReadCheck(Then, Map, Site, /*Iteration=*/false, DL,
-                         B.CreateLoad(I64, Snapshot));
+    Hooks->emitReadCheck(Then, B.CreateLoad(PtrTy, MapSlot), Site,
+                         /*Iteration=*/false, DL, B.CreateLoad(I64, Snapshot));
   }
 }
 
