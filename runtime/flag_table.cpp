@@ -844,9 +844,13 @@ static inline void CheckRead(void *Map, const Site *S, ConflictKind Kind) {
 // the map that was in progress at the snapshot, or whose tombstone has
 // replaced the snapshot since, overlapped the loop: nothing could have
 // ordered it before the loop's first lookup or after its last. A key
-// appears only during its owner's write and a tombstone only at its end,
-// so both are proof. (A write away from its strict home slot, or whose
-// tombstone was replaced again before the loop ended, is not seen.)
+// appears only during its owner's write, and a tombstone that replaced a
+// free slot (0 or a tombstone) only at its writer's end, so both are proof.
+// Not a tombstone that replaced a key: a strict claim that is given back
+// (the inline claim that finds writes away from home, a nested write)
+// stores the slot's previous value again, which may be an old tombstone.
+// (A write away from its strict home slot, or whose tombstone was replaced
+// again before the loop ended, is not seen.)
 template <bool Fast>
 static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot) {
   CheckRead<Fast>(Map, S, ConflictKind::ReadWrite);
@@ -860,8 +864,8 @@ static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot) {
   if (IsActiveKey(Snapshot) && KeyAddress(Snapshot) == Addr &&
       KeyThreadIndex(Snapshot) != Me)
     Found = Snapshot;
-  else if (Key != Snapshot && (Key & kTombBit) && KeyAddress(Key) == Addr &&
-           KeyThreadIndex(Key) != Me)
+  else if (Key != Snapshot && !IsActiveKey(Snapshot) && (Key & kTombBit) &&
+           KeyAddress(Key) == Addr && KeyThreadIndex(Key) != Me)
     Found = Key;
   if (LIKELY(!Found))
     return;

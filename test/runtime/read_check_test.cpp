@@ -496,6 +496,37 @@ TEST_P(ReadWindowTest, AnotherMapsWriteInTheSlotIsSilent) {
   ReadWindow(M, Maps[1], &kWindowSite, Snapshot);
 }
 
+// Strict mode only: a claim that is given back stores the slot's previous
+// value again (the pass's inline claim does when it finds writes away from
+// home). Here that value is an old tombstone of the loop's map, from a write
+// that ended before the loop began, and the loop's snapshot saw the claim:
+// the slot changed to that tombstone, which proves nothing.
+class StrictReadWindowTest : public NoReportTest {};
+
+TEST_F(StrictReadWindowTest, ClaimGivenBackOverAnOldTombstoneIsSilent) {
+  std::vector<uintptr_t> Maps = MapsSharingHome(FakeMap(742), 2);
+  WriterThread Old(Mode::Strict, Maps[0], &kThirdSite, "mg-old");
+  Old.write();
+  ASSERT_TRUE(Old.token() != 0 && !(Old.token() & 1)) << "not at home";
+  // The token is the slot: { key, site } (runtime/flag_table.cpp).
+  auto *Key = reinterpret_cast<std::atomic<uint64_t> *>(Old.token());
+  uint64_t Tomb = Key->load();
+  ASSERT_TRUE(IsOthersTombstone(Tomb, Maps[0])) << std::hex << Tomb;
+  WriterThread Other(Mode::Strict, Maps[1], &kFirstSite, "mg-other");
+  bool Claimed = false;
+  Other.run([&] {
+    uint64_t Seen = Tomb;
+    Claimed = Key->compare_exchange_strong(
+        Seen, MakeKey(Maps[1], CurrentThreadIndex()));
+  });
+  ASSERT_TRUE(Claimed);
+  uint64_t Snapshot = SnapshotOf(Mode::Strict, Maps[0]);
+  ASSERT_TRUE(IsActiveKey(Snapshot) && KeyAddress(Snapshot) == Maps[1])
+      << std::hex << Snapshot;
+  Other.run([&] { Key->store(Tomb); }); // given back
+  ReadWindow(Mode::Strict, Maps[0], &kWindowSite, Snapshot);
+}
+
 // Strict mode only: a write's end leaves its site tagged in the slot (for
 // the windows above), and the next writer, of another map sharing the home
 // slot, claims the slot before it stores its own site. Maps[0]'s write
