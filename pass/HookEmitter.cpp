@@ -150,7 +150,8 @@ FunctionCallee HookEmitter::hook(Hook Which) {
       {"__mapguard_read", "__mapguard_read_fast"},
       {"__mapguard_iterate", "__mapguard_iterate_fast"},
       {"__mapguard_stress_tick", "__mapguard_stress_tick"},
-      {"__mapguard_read_window", "__mapguard_read_window_fast"}};
+      {"__mapguard_read_window", "__mapguard_read_window_fast"},
+      {"__mapguard_iterate_window", "__mapguard_iterate_window_fast"}};
   FunctionCallee &Callee = Hooks[Which];
   if (Callee)
     return Callee;
@@ -159,7 +160,7 @@ FunctionCallee HookEmitter::hook(Hook Which) {
       Which == Begin ? FunctionType::get(IntPtrTy, {PtrTy, PtrTy}, false)
       : Which == End ? FunctionType::get(Void, {PtrTy, PtrTy, IntPtrTy}, false)
       : Which == StressTick ? FunctionType::get(Void, false)
-      : Which == ReadWindow
+      : Which == ReadWindow || Which == IterateWindow
           ? FunctionType::get(Void, {PtrTy, PtrTy, Type::getInt64Ty(Ctx)}, false)
                             : FunctionType::get(Void, {PtrTy, PtrTy}, false);
   Callee = M.getOrInsertFunction(
@@ -458,7 +459,8 @@ Value *HookEmitter::emitReadSnapshot(IRBuilder<> &B, Value *Map) {
 void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
                                 Constant *Site, bool Iteration,
                                 const DebugLoc &DL, Value *Snapshot) {
-  FunctionCallee Hook = hook(Snapshot ? ReadWindow : Iteration ? Iterate : Read);
+  FunctionCallee Hook = hook(Snapshot ? (Iteration ? IterateWindow : ReadWindow)
+                                      : Iteration ? Iterate : Read);
   IRBuilder<> B(Before);
   B.SetCurrentDebugLocation(DL);
   if (!hasInlineChecks()) {

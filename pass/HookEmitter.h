@@ -89,9 +89,9 @@ private:
   llvm::Type *IntPtrTy;
   llvm::PointerType *PtrTy;
   llvm::StructType *SiteTy;
-  enum Hook { Begin, End, Read, Iterate, StressTick, ReadWindow };
+  enum Hook { Begin, End, Read, Iterate, StressTick, ReadWindow, IterateWindow };
   llvm::FunctionCallee hook(Hook Which);
-  llvm::FunctionCallee Hooks[6];
+  llvm::FunctionCallee Hooks[7];
   /// A slot's address from Map, with (strict) its bucket's index.
   std::pair<llvm::Value *, llvm::Value *> slotOf(llvm::IRBuilder<> &B,
                                                  llvm::Value *Map,

@@ -176,8 +176,10 @@ struct Planner {
   function_ref<LoopCall(const CallBase &)> Classify;
   function_ref<Value *(const CallBase &)> WrittenMap;
   function_ref<bool(CallBase &)> CanGuardUnwinding;
-  /// Set for read windows: the map a CheckedRead reads.
+  /// Set for read and iteration windows: the map a CheckedRead reads.
   function_ref<Value *(const CallBase &)> ReadMap;
+  /// Set for an iteration window: its begin(), in the loop's preheader.
+  CallBase *Begin = nullptr;
   SmallVector<LoopWindow, 2> Windows;
 
   bool mayThrow(const CallBase &CB) const {
@@ -236,8 +238,8 @@ struct Planner {
         if (ReadMap) {
           if (Kind == LoopCall::GuardedWrite)
             return std::nullopt; // the write window's, or each its own
-          if (Kind != LoopCall::CheckedRead)
-            continue;
+          if (Kind != LoopCall::CheckedRead || Begin)
+            continue; // (an iteration window's lookups keep their checks)
           Value *Read = ReadMap(*CB);
           if (!Read || !isInvariant(Read, Blocks))
             return std::nullopt;
@@ -258,7 +260,7 @@ struct Planner {
         W.Writes.push_back(CB);
       }
     }
-    if (W.Writes.empty() && W.Reads.empty())
+    if (W.Writes.empty() && W.Reads.empty() && !Begin)
       return std::nullopt;
     SmallVector<BasicBlock *, 4> Exits;
     L.getUniqueExitBlocks(Exits);
@@ -270,12 +272,17 @@ struct Planner {
           return std::nullopt;
     }
     W.Exits.assign(Exits.begin(), Exits.end());
-    if (BasicBlock *Pre = L.getLoopPreheader())
+    if (Begin) {
+      W.Begin = Begin;
+      W.Preheader = Begin->getParent();
+      W.PreheaderMap = ReadMap(*Begin);
+    } else if (BasicBlock *Pre = L.getLoopPreheader()) {
       if (auto *Br = dyn_cast<BranchInst>(Pre->getTerminator()))
         if (Br->isUnconditional() && !W.Reads.empty()) {
           W.Preheader = Pre;
           W.PreheaderMap = hoistInvariant(Map, Br, Blocks);
         }
+    }
     if (DebugLoc Loc = L.getStartLoc())
       W.Line = Loc.getLine();
     return W;
@@ -297,15 +304,56 @@ planLoopWindows(Function &F, SyncAnalysis &Sync,
                 function_ref<LoopCall(const CallBase &)> Classify,
                 function_ref<Value *(const CallBase &)> WrittenMap,
                 function_ref<bool(CallBase &)> CanGuardUnwinding) {
-  Planner P{F, Sync, Classify, WrittenMap, CanGuardUnwinding, nullptr, {}};
+  Planner P{F, Sync, Classify, WrittenMap, CanGuardUnwinding, nullptr,
+            nullptr, {}};
   return planAll(F, P);
+}
+
+/// Whether the iteration begun by \p Begin reaches the loop whose preheader
+/// holds it with nothing in between that could synchronise or throw.
+static bool reachesLoopQuietly(CallBase &Begin, SyncAnalysis &Sync) {
+  auto *Br = dyn_cast<BranchInst>(Begin.getParent()->getTerminator());
+  if (!Br || !Br->isUnconditional() || isa<InvokeInst>(Begin))
+    return false;
+  for (Instruction *I = Begin.getNextNode(); I != Br; I = I->getNextNode()) {
+    if (Sync.maySynchronize(*I))
+      return false;
+    if (auto *CB = dyn_cast<CallBase>(I))
+      if (!CB->doesNotThrow() && !isa<IntrinsicInst>(CB) &&
+          !Begin.getFunction()->doesNotThrow())
+        return false;
+  }
+  return true;
+}
+
+SmallVector<LoopWindow, 2>
+planIterationWindows(Function &F, SyncAnalysis &Sync,
+                     function_ref<LoopCall(const CallBase &)> Classify,
+                     function_ref<Value *(const CallBase &)> ReadMap,
+                     ArrayRef<CallBase *> Begins) {
+  DominatorTree DT(F);
+  LoopInfo LI(DT);
+  SmallVector<LoopWindow, 2> Windows;
+  for (CallBase *Begin : Begins) {
+    if (!ReadMap(*Begin) || !reachesLoopQuietly(*Begin, Sync))
+      continue;
+    for (Loop *L : LI.getLoopsInPreorder()) {
+      if (L->getLoopPreheader() != Begin->getParent())
+        continue;
+      Planner P{F, Sync, Classify, nullptr, nullptr, ReadMap, Begin, {}};
+      if (std::optional<LoopWindow> W = P.plan(*L))
+        Windows.push_back(std::move(*W));
+      break; // the outermost loop the iteration begins before
+    }
+  }
+  return Windows;
 }
 
 SmallVector<LoopWindow, 2>
 planReadWindows(Function &F, SyncAnalysis &Sync,
                 function_ref<LoopCall(const CallBase &)> Classify,
                 function_ref<Value *(const CallBase &)> ReadMap) {
-  Planner P{F, Sync, Classify, nullptr, nullptr, ReadMap, {}};
+  Planner P{F, Sync, Classify, nullptr, nullptr, ReadMap, nullptr, {}};
   return planAll(F, P);
 }
 

@@ -80,6 +80,9 @@ struct LoopWindow {
   llvm::SmallVector<llvm::CallBase *, 4> Writes;
   /// A read window's lookups (and no Writes): see planReadWindows.
   llvm::SmallVector<llvm::CallBase *, 4> Reads;
+  /// An iteration window's begin() (no Writes, no Reads): see
+  /// planIterationWindows.
+  llvm::CallBase *Begin = nullptr;
   /// Calls in the loop that may throw out of the function: map operations
   /// (the windows' writes among them), turned into invokes whose cleanup
   /// closes the window. (Empty for a read window: a read marks nothing, so
@@ -126,6 +129,20 @@ llvm::SmallVector<LoopWindow, 2> planReadWindows(
     llvm::Function &F, SyncAnalysis &Sync,
     llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
     llvm::function_ref<llvm::Value *(const llvm::CallBase &)> ReadMap);
+
+/// The loops of \p F that iterate over a map: iteration windows. A call in
+/// \p Begins (begin(), cbegin(): the start of an iteration over its map,
+/// ReadMap) in the preheader of a loop with no guarded write and nothing
+/// that could synchronise, from the call to the loop's end, is checked again
+/// wherever the loop is left: for another thread's write in progress then,
+/// or begun since the iteration began (compared with the key the map's slot
+/// held just before begin()), as a read window is. Lookups in the loop keep
+/// their own checks.
+llvm::SmallVector<LoopWindow, 2> planIterationWindows(
+    llvm::Function &F, SyncAnalysis &Sync,
+    llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
+    llvm::function_ref<llvm::Value *(const llvm::CallBase &)> ReadMap,
+    llvm::ArrayRef<llvm::CallBase *> Begins);
 
 } // namespace mapguard
 

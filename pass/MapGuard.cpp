@@ -91,6 +91,8 @@ STATISTIC(NumLoopWindows,
           "Loops whose writes to one map share one guarded window per run");
 STATISTIC(NumReadWindows,
           "Loops whose lookups of one map are checked once per run");
+STATISTIC(NumIterationWindows,
+          "Iterations over a map checked again where their loop ends");
 STATISTIC(NumSitesIgnored,
           "Map write call sites left unguarded: excluded by a scope list");
 
@@ -558,7 +560,8 @@ InvokeInst *MapGuardInstrumenter::makeInvoke(CallInst *CI,
 /// Whether F is part of a container: one of its operations, or its code.
 bool MapGuardInstrumenter::isContainerCode(const Function &F) {
   return classifyCallee(&F) || classifyReadCallee(&F) ||
-         isContainerImplementation(F.getName());
+         isContainerImplementation(F.getName()) ||
+         isContainerNavigation(F.getName());
 }
 
 /// What a call in a loop that is neither a window's write nor its lookup is.
@@ -732,14 +735,18 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
     if (Site.Decision == SiteDecision::Guarded)
       Guarded.insert(Site.Call);
   DenseMap<const CallBase *, size_t> LookupIndex;
-  SmallVector<Function *, 8> Functions;
+  // Per function (reads are collected function by function), its begin()s.
+  SmallVector<std::pair<Function *, SmallVector<size_t, 2>>, 8> Functions;
   for (size_t I = 0; I != Reads.size(); ++I) {
-    if (Reads[I].Read->Kind != MapRead::Lookup || !readMap(*Reads[I].Call))
+    if (!readMap(*Reads[I].Call))
       continue;
-    LookupIndex[Reads[I].Call] = I;
     Function *F = Reads[I].Call->getFunction();
-    if (Functions.empty() || Functions.back() != F)
-      Functions.push_back(F); // reads are collected function by function
+    if (Functions.empty() || Functions.back().first != F)
+      Functions.push_back({F, {}});
+    if (Reads[I].Read->Kind == MapRead::Lookup)
+      LookupIndex[Reads[I].Call] = I;
+    else
+      Functions.back().second.push_back(I);
   }
   if (Functions.empty())
     return;
@@ -757,14 +764,28 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
       return LoopCall::GuardedWrite;
     return classifyOtherLoopCall(CB);
   };
-  for (Function *F : Functions) {
+  for (auto &[F, BeginIndices] : Functions) {
+    // Iterations first: their windows add nothing inside their loops, so
+    // that a loop of lookups inside one can still be a read window.
+    SmallVector<CallBase *, 2> Begins;
+    for (size_t I : BeginIndices)
+      Begins.push_back(Reads[I].Call);
+    for (const LoopWindow &W :
+         planIterationWindows(*F, Sync, Classify, readMap, Begins)) {
+      const ReadSite &Begin =
+          Reads[BeginIndices[find(Begins, W.Begin) - Begins.begin()]];
+      remarkReadWindow(*Begin.Call, Begin.Read->Container,
+                       Begin.Read->Operation, W.Line, /*Iteration=*/true);
+      emitReadWindow(W, Begin);
+      ++NumIterationWindows;
+    }
     for (const LoopWindow &W :
          planReadWindows(*F, Sync, Classify, readMap)) {
       for (CallBase *CB : W.Reads)
         Reads[LookupIndex.lookup(CB)].InReadWindow = true;
       const ReadSite &First = Reads[LookupIndex.lookup(W.Reads.front())];
       remarkReadWindow(*First.Call, First.Read->Container,
-                       First.Read->Operation, W.Line);
+                       First.Read->Operation, W.Line, /*Iteration=*/false);
       emitReadWindow(W, First);
       ++NumReadWindows;
     }
@@ -794,11 +815,13 @@ void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
   EB.CreateStore(EB.getFalse(), HasRead);
   EB.CreateStore(EB.getInt64(0), Snapshot);
   if (W.Preheader) {
-    IRBuilder<> B(W.Preheader->getTerminator());
+    // An iteration window opens just before its begin(), which reads the
+    // map; a read window is open once the loop has looked it up.
+    IRBuilder<> B(W.Begin ? W.Begin : W.Preheader->getTerminator());
     B.SetCurrentDebugLocation(DL);
     B.CreateStore(W.PreheaderMap, MapSlot);
     B.CreateStore(Hooks->emitReadSnapshot(B, W.PreheaderMap), Snapshot);
-    B.CreateStore(B.getFalse(), HasRead);
+    B.CreateStore(B.getInt1(W.Begin != nullptr), HasRead);
   }
   MDBuilder MDB(Ctx);
   for (CallBase *CB : W.Reads) {
@@ -831,7 +854,8 @@ void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
     B.SetInsertPoint(Then);
     B.CreateStore(B.getFalse(), HasRead);
     Hooks->emitReadCheck(Then, B.CreateLoad(PtrTy, MapSlot), Site,
-                         /*Iteration=*/false, DL, B.CreateLoad(I64, Snapshot));
+                         /*Iteration=*/W.Begin != nullptr, DL,
+                         B.CreateLoad(I64, Snapshot));
   }
 }
 

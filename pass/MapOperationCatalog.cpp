@@ -340,6 +340,11 @@ std::string qualifiedFunctionName(StringRef MangledName) {
   return F ? prettifyFunctionName(F->Name) : std::string();
 }
 
+bool isContainerNavigation(StringRef MangledName) {
+  return MangledName.starts_with("_ZSt18_Rb_tree_incrementP") ||
+         MangledName.starts_with("_ZSt18_Rb_tree_decrementP");
+}
+
 bool isContainerImplementation(StringRef MangledName) {
   if (!mayNameContainer(MangledName, /*Internal=*/true))
     return false;

@@ -81,6 +81,11 @@ std::optional<ContainerMember> classifyContainerMember(llvm::StringRef MangledNa
 /// is not an Itanium-mangled function name.
 std::string qualifiedFunctionName(llvm::StringRef MangledName);
 
+/// libstdc++'s red-black tree steps (std::_Rb_tree_increment and
+/// _Rb_tree_decrement, which std::map and std::set iterators call): compiled
+/// into libstdc++.so, so the pass cannot see that they only follow pointers.
+bool isContainerNavigation(llvm::StringRef MangledName);
+
 /// True for member functions of the recognised containers and of their
 /// internal bases (libstdc++'s _Hashtable, _Rb_tree, __detail::*, libc++'s
 /// __hash_table, __tree): calls made from inside them are not instrumented.

@@ -112,16 +112,19 @@ static void emitFunctionRemarks(ArrayRef<SiteRecord> Records) {
 }
 
 void remarkReadWindow(const CallBase &First, StringRef Container,
-                      StringRef Operation, unsigned Line) {
+                      StringRef Operation, unsigned Line, bool Iteration) {
   OptimizationRemarkEmitter ORE(First.getFunction());
   ORE.emit([&] {
-    OptimizationRemark R(RemarkPass, "ReadWindow", &First);
-    R << "checked lookups: " << ore::NV("Container", Container) << "::"
+    OptimizationRemark R(RemarkPass, Iteration ? "IterationWindow" : "ReadWindow",
+                         &First);
+    R << (Iteration ? "checked iteration: " : "checked lookups: ")
+      << ore::NV("Container", Container) << "::"
       << ore::NV("Operation", Operation)
-      << " (one check for each run of the loop";
+      << (Iteration ? " (checked again where the loop"
+                    : " (one check for each run of the loop");
     if (Line)
       R << " at line " << ore::NV("Line", Line);
-    return R << ")";
+    return R << (Iteration ? " ends)" : ")");
   });
 }
 

@@ -73,9 +73,11 @@ private:
 };
 
 /// Remarks that a loop's lookups of one map, the first of them \p First,
-/// are checked once per run of the loop at \p Line (a read window).
+/// are checked once per run of the loop at \p Line (a read window); or
+/// (Iteration) that the iteration begun by \p First is checked again where
+/// the loop at \p Line ends.
 void remarkReadWindow(const llvm::CallBase &First, llvm::StringRef Container,
-                      llvm::StringRef Operation, unsigned Line);
+                      llvm::StringRef Operation, unsigned Line, bool Iteration);
 
 /// Reports a MapGuard error (a bad option or file) through the context's
 /// diagnostic handler: clang prints "error: MapGuard: ..." and fails the

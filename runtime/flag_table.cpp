@@ -852,8 +852,9 @@ static inline void CheckRead(void *Map, const Site *S, ConflictKind Kind) {
 // (A write away from its strict home slot, or whose tombstone was replaced
 // again before the loop ended, is not seen.)
 template <bool Fast>
-static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot) {
-  CheckRead<Fast>(Map, S, ConflictKind::ReadWrite);
+static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot,
+                            ConflictKind Kind) {
+  CheckRead<Fast>(Map, S, Kind);
   uintptr_t Addr = uintptr_t(Map);
   if (!IsTrackable(Addr))
     return;
@@ -877,7 +878,7 @@ static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot) {
   else if (Home.key.load(std::memory_order_acquire) == (Found | kTombBit))
     Writer.site = EndedWriteSite(Home, Found | kTombBit, Fast);
   Conflict C;
-  C.kind = ConflictKind::ReadWrite;
+  C.kind = Kind;
   C.map = Addr;
   C.container = S ? S->container : nullptr;
   C.second = Reader;
@@ -887,11 +888,21 @@ static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot) {
 
 MAPGUARD_INTERFACE void __mapguard_read_window(void *Map, const Site *S,
                                                uint64_t Snapshot) {
-  CheckReadWindow<false>(Map, S, Snapshot);
+  CheckReadWindow<false>(Map, S, Snapshot, ConflictKind::ReadWrite);
 }
 MAPGUARD_INTERFACE void __mapguard_read_window_fast(void *Map, const Site *S,
                                                     uint64_t Snapshot) {
-  CheckReadWindow<true>(Map, S, Snapshot);
+  CheckReadWindow<true>(Map, S, Snapshot, ConflictKind::ReadWrite);
+}
+// The same for an iteration (begin() before a loop over the map): an
+// iteration window, checked where the loop ends.
+MAPGUARD_INTERFACE void __mapguard_iterate_window(void *Map, const Site *S,
+                                                  uint64_t Snapshot) {
+  CheckReadWindow<false>(Map, S, Snapshot, ConflictKind::IterationWrite);
+}
+MAPGUARD_INTERFACE void __mapguard_iterate_window_fast(void *Map, const Site *S,
+                                                       uint64_t Snapshot) {
+  CheckReadWindow<true>(Map, S, Snapshot, ConflictKind::IterationWrite);
 }
 
 MAPGUARD_INTERFACE void __mapguard_stress_tick() {

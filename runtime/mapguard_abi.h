@@ -60,6 +60,12 @@ void __mapguard_read_window(void *map, const __mapguard_site *site,
                             uint64_t snapshot);
 void __mapguard_read_window_fast(void *map, const __mapguard_site *site,
                                  uint64_t snapshot);
+/* The same where a loop over the map that begin() started ends: snapshot is
+ * the key the slot held just before begin(). */
+void __mapguard_iterate_window(void *map, const __mapguard_site *site,
+                               uint64_t snapshot);
+void __mapguard_iterate_window_fast(void *map, const __mapguard_site *site,
+                                    uint64_t snapshot);
 
 /* Inside a loop guarded as one window (pass/LoopWindows.h), each write calls
  * this while __mapguard_fast_inline is 0 (stress=1): a chance to sleep with

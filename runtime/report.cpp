@@ -223,7 +223,10 @@ void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
   PrintWriter(Out, C.second, "");
   Out.str("  while ");
   PrintWriter(Out, C.first,
-              C.first.ended ? " wrote it during these reads" : " was writing it");
+              !C.first.ended ? " was writing it"
+              : C.kind == ConflictKind::IterationWrite
+                  ? " wrote it during this iteration"
+                  : " wrote it during these reads");
   Out.str("SUMMARY: MapGuard: ").str(What).str(" ");
   if (const Site *S = C.second.site) {
     Out.str(OrUnknown(S->file));

@@ -1,13 +1,14 @@
 // A loop that only looks one map up, with nothing in between that
 // synchronises, is checked once, at its end: another thread's write that
-// began and ended while the loop ran overlapped none of its lookups' instants
-// but races with them all the same, and is reported, naming both sites.
-// Here the other thread writes while the loop spins on a relaxed flag
-// (which orders nothing): the write starts after the loop's first lookup and
-// is over before its last.
+// began and ended while the loop ran overlapped none of its lookups'
+// checks, but races with them all the same, and is reported, naming both
+// sites. Here the loop spins on relaxed flags (which order nothing); the
+// other thread starts writing after the loop's first lookup, and its
+// comparator holds the write open until the loop has made a whole lookup
+// while it was inside, then lets it end before the loop does.
 //
 // DEFINE: %{flags} =
-// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs %s -o %t \
+// DEFINE: %{check} = %mgxx %{flags} -g -pthread %s -o %t \
 // DEFINE:   && { %t 2> %t.err; test $? -eq 134; } && FileCheck %s --input-file %t.err
 // REDEFINE: %{flags} = -O0
 // RUN: %{check}
@@ -18,32 +19,53 @@
 // REDEFINE: %{flags} = -O2 -stdlib=libc++
 // RUN: %if libcxx %{ %{check} %}
 //
-// Without the read window, each lookup is checked at its own instant: the
-// same program is reported while the write is in progress instead ("was
-// writing it"), which the check lines below do not accept.
-// RUN: %mgxx -O2 -g -pthread -I %S/Inputs %s -o %t.per-lookup -mllvm -mapguard-loop-windows=0
+// Without the read window each lookup is checked at its own instant: the
+// lookup made while the write was held open reports it in progress ("was
+// writing it"), which the check lines above do not accept.
+// RUN: %mgxx -O2 -g -pthread %s -o %t.per-lookup -mllvm -mapguard-loop-windows=0
 // RUN: { %t.per-lookup 2> %t.per-lookup.err; test $? -eq 134; }
 // RUN: FileCheck %s --check-prefix=PER-LOOKUP --input-file %t.per-lookup.err
 
-#include "overlap.h"
 #include <cstdio>
 #include <map>
+#include <pthread.h>
+#include <thread>
 
-std::map<int, int> ages = {{1, 10}, {5, 50}};
-bool looked, wrote, scanned; // accessed only with relaxed atomic builtins
+// All accessed only with relaxed atomic builtins.
+bool looked, a_inside, b_saw, wrote, scanned;
+thread_local bool holding; // this thread's next comparison holds
+
+// Holds the comparison it is armed for until the loop has seen it.
+struct HoldingLess {
+  bool operator()(int a, int b) const {
+    if (holding) {
+      holding = false;
+      __atomic_store_n(&a_inside, true, __ATOMIC_RELAXED);
+      while (!__atomic_load_n(&b_saw, __ATOMIC_RELAXED)) {
+      }
+    }
+    return a < b;
+  }
+};
+
+std::map<int, int, HoldingLess> ages = {{1, 10}, {5, 50}};
 
 // CHECK: =={{[0-9]+}}==ERROR: MapGuard: concurrent map read and map write
 // CHECK-NEXT: fatal error: concurrent map read and map write
-// CHECK-NEXT: map 0x{{[0-9a-f]+}} (std::map<int, int>)
+// CHECK-NEXT: map 0x{{[0-9a-f]+}} (std::map<int, int, HoldingLess>)
 // PER-LOOKUP: fatal error: concurrent map read and map write
 // PER-LOOKUP: while thread {{[0-9]+}} "writer-a" was writing it in insert_a()
 
 __attribute__((noinline)) long scan_b() {
   long hits = 0;
+  bool seen = false;
   while (!__atomic_load_n(&wrote, __ATOMIC_RELAXED)) {
-    // CHECK-NEXT: read by thread {{[0-9]+}} "writer-b" in scan_b() at {{.*}}racy_write_during_read_loop.cpp:[[#LINE_B:@LINE+1]]:{{[0-9]+}} [count]
+    // CHECK-NEXT: read by thread {{[0-9]+}} "reader-b" in scan_b() at {{.*}}racy_write_during_read_loop.cpp:[[#LINE_B:@LINE+1]]:{{[0-9]+}} [count]
     hits += ages.count(5);
     __atomic_store_n(&looked, true, __ATOMIC_RELAXED);
+    if (seen) // a whole lookup since the write was seen inside
+      __atomic_store_n(&b_saw, true, __ATOMIC_RELAXED);
+    seen = __atomic_load_n(&a_inside, __ATOMIC_RELAXED);
   }
   return hits;
 }
@@ -51,6 +73,7 @@ __attribute__((noinline)) long scan_b() {
 void insert_a() {
   while (!__atomic_load_n(&looked, __ATOMIC_RELAXED)) {
   }
+  holding = true;
   // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" wrote it during these reads in insert_a() at {{.*}}racy_write_during_read_loop.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
   ages.insert({3, 30});
   __atomic_store_n(&wrote, true, __ATOMIC_RELAXED);
@@ -63,9 +86,16 @@ void insert_a() {
 
 int main() {
   long hits = 0;
-  overlap::in_two_threads(insert_a, [&] {
+  std::thread a([] {
+    pthread_setname_np(pthread_self(), "writer-a");
+    insert_a();
+  });
+  std::thread b([&] {
+    pthread_setname_np(pthread_self(), "reader-b");
     hits = scan_b();
     __atomic_store_n(&scanned, true, __ATOMIC_RELAXED);
   });
+  a.join();
+  b.join();
   std::printf("not caught: %zu entries, %ld hits\n", ages.size(), hits);
 }
