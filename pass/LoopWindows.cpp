@@ -67,6 +67,9 @@ bool SyncAnalysis::maySynchronize(const Instruction &I, unsigned Depth) {
     // asm volatile("" ::: "memory"): a compiler barrier, no instruction.
     return !StringRef(Asm->getAsmString()).trim().empty();
   const Function *Callee = CB->getCalledFunction();
+  if (Callee && (Callee->getName() == "__clang_call_terminate" ||
+                 Callee->getName() == "_ZSt9terminatev"))
+    return false; // a noexcept function's handler: the program ends there
   return !Callee || !isSyncFree(*Callee, Depth);
 }
 

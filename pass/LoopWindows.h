@@ -23,7 +23,9 @@
 // stronger than relaxed (relaxed ones order nothing without a fence), no
 // volatile access, no inline assembly (beyond the empty compiler barriers
 // that benchmark libraries use) and no call to an unknown function, or
-// ordinary code. Calls outside the containers must not throw. What a
+// ordinary code (a noexcept function's std::terminate handler counts as
+// nothing: the program ends there). Calls outside the containers must not
+// throw. What a
 // container calls back (hash, comparator, allocator, element constructors)
 // is taken to be part of the write: a callback that hands the map to another
 // thread twice within one call is out of reach.

@@ -1,4 +1,5 @@
-// Loops of lookups are checked once per run, at their end (a read window):
+// Loops of lookups are checked once per run, at their end (a read window),
+// and iterations again where their loop ends (an iteration window):
 // correctly synchronised programs are still never reported.
 //  - A thread that runs the loop with nothing to look up never reads the
 //    map, and is never reported while another thread writes it all the time.
@@ -8,6 +9,9 @@
 //    the loop has ended.
 //  - A loop left by an exception (at() of a missing key) is not checked,
 //    and the next run starts afresh.
+//  - Iterations (range-for, and one left by break) over a std::map and an
+//    unordered_map, alternating with writes under a mutex and through
+//    release/acquire handoffs.
 // The remarks show that the loops are read windows.
 //
 // DEFINE: %{flags} =
@@ -27,6 +31,7 @@
 // RUN: env MAPGUARD_OPTIONS=stress=1 %t > %t.out 2> %t.err && test ! -s %t.err && FileCheck %s --input-file %t.out
 
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -52,7 +57,29 @@ __attribute__((noinline)) long sum_at(const std::vector<int> &keys) {
   return sum;
 }
 
+std::map<int, int> ordered;
+
+// REMARK: clean_read_loops.cpp:[[#@LINE+3]]:{{[0-9]+}}: remark: checked iteration: std::map<int, int>::begin (checked again where the loop at line [[#@LINE+3]] ends)
+__attribute__((noinline)) long total(const std::map<int, int> &m) {
+  long sum = 0;
+  for (const auto &entry : m)
+    sum += entry.second;
+  return sum;
+}
+
+// REMARK: clean_read_loops.cpp:[[#@LINE+3]]:{{[0-9]+}}: remark: checked iteration: std::unordered_map<int, int>::begin (checked again where the loop at line [[#@LINE+3]] ends)
+__attribute__((noinline)) int first_big(int limit) {
+  int found = -1;
+  for (const auto &entry : counts)
+    if (entry.second > limit) {
+      found = entry.first;
+      break;
+    }
+  return found;
+}
+
 bool loop_done, write_done; // release/acquire handoff flags
+bool iter_done, iter_write_done;
 
 int main() {
   // Nothing to look up, as often as possible, while the map is written.
@@ -112,6 +139,51 @@ int main() {
   looper.join();
   handed_writer.join();
 
+  // Iterations and writes under one mutex, and handed over.
+  long iterated = 0;
+  std::thread iter_reader([&] {
+    for (int i = 0; i < 2000; ++i) {
+      std::lock_guard<std::mutex> lock(counts_mutex);
+      iterated += total(ordered);
+      if (first_big(1 << 30) != -1)
+        iterated = -1000000;
+    }
+  });
+  std::thread iter_writer([] {
+    for (int i = 0; i < 2000; ++i) {
+      std::lock_guard<std::mutex> lock(counts_mutex);
+      ordered[i % 16] += 1;
+      counts[300 + i % 16] = i;
+    }
+  });
+  iter_reader.join();
+  iter_writer.join();
+  long handed_iterated = 0;
+  std::thread iter_looper([&] {
+    for (int i = 0; i < 2000; ++i) {
+      handed_iterated += total(ordered);
+      __atomic_store_n(&iter_done, true, __ATOMIC_RELEASE);
+      while (!__atomic_load_n(&iter_write_done, __ATOMIC_ACQUIRE)) {
+      }
+      __atomic_store_n(&iter_write_done, false, __ATOMIC_RELAXED);
+    }
+  });
+  std::thread iter_handed_writer([] {
+    for (int i = 0; i < 2000; ++i) {
+      while (!__atomic_load_n(&iter_done, __ATOMIC_ACQUIRE)) {
+      }
+      __atomic_store_n(&iter_done, false, __ATOMIC_RELAXED);
+      ordered[i % 16] += 1;
+      __atomic_store_n(&iter_write_done, true, __ATOMIC_RELEASE);
+    }
+  });
+  iter_looper.join();
+  iter_handed_writer.join();
+  // Each handed-over run sees the 2,000 locked writes and every handed-over
+  // write before it: the sum over i < 2,000 of 2,000 + i. (The locked runs
+  // interleave with their writes either way: only the total is fixed.)
+  long final_total = total(ordered);
+
   // The third key is missing: at() throws out of the loop.
   std::vector<int> some = {1, 2, 1000, 3};
   try {
@@ -124,7 +196,10 @@ int main() {
   long sum = sum_at(some);
 
   // CHECK: missing
-  // CHECK-NEXT: 0 idle, 128000 locked, 128000 handed, 9382 at, 193 entries
+  // CHECK-NEXT: 0 idle, 128000 locked, 128000 handed, 9382 at, 209 entries
   std::printf("%ld idle, %ld locked, %ld handed, %ld at, %zu entries\n",
               idle_hits, locked_hits, handed_hits, sum, counts.size());
+  // CHECK-NEXT: iterations: 4000 written, handed 5999000, locked ok
+  std::printf("iterations: %ld written, handed %ld, locked %s\n", final_total,
+              handed_iterated, iterated >= 0 ? "ok" : "wrong");
 }
