@@ -798,7 +798,8 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
 /// without one, at the first lookup of each run), with no call in the loop,
 /// so that the loop's own loads stay free to be hoisted. Every block the
 /// loop exits to checks, if the flag is set, for a write by another thread
-/// in progress or begun since.
+/// in progress or begun since. An iteration window (W.Begin; First is its
+/// begin()) is the same, opened just before begin() in the preheader.
 void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
                                           const ReadSite &First) {
   Function &F = *First.Call->getFunction();
