@@ -4,7 +4,9 @@
 // that another thread is writing, with Go's two other messages, and mark
 // nothing: readers never meet readers. __mapguard_read_window(_fast), at the
 // end of a loop of lookups, also reports another thread's write that was in
-// progress when the loop began or began and ended during it.
+// progress when the loop began or began and ended during it; so does
+// __mapguard_iterate_window(_fast), where a loop over the map that begin()
+// started ends, with the iteration's message.
 //
 //===----------------------------------------------------------------------===//
 
@@ -193,6 +195,9 @@ TEST_P(ReadCheckTest, ReadersMarkNothingAndNeverMeetEachOther) {
 // at the loop's end; the loop's own lookups call nothing. The tests take the
 // snapshot as the pass does (SlotKeyForTesting) and make another thread's
 // write overlap the "loop" between the snapshot and the hook.
+// An iteration window is the same for a loop over the map: the snapshot is
+// taken just before begin(), and __mapguard_iterate_window(_fast) is called
+// where the loop ends.
 
 using __mapguard::CurrentThreadIndex;
 using __mapguard::IsActiveKey;
@@ -201,11 +206,22 @@ using __mapguard::KeyThreadIndex;
 using __mapguard::kTombBit;
 using __mapguard::MakeKey;
 
-void ReadWindow(Mode M, uintptr_t Map, const Site *S, uint64_t Snapshot) {
-  if (M == Mode::Strict)
+// What a window checks: a loop's lookups, or an iteration (begin() before
+// the loop).
+enum class Window { Reads, Iteration };
+
+void ReadWindow(Mode M, uintptr_t Map, const Site *S, uint64_t Snapshot,
+                Window W = Window::Reads) {
+  if (W == Window::Iteration) {
+    if (M == Mode::Strict)
+      __mapguard_iterate_window((void *)Map, S, Snapshot);
+    else
+      __mapguard_iterate_window_fast((void *)Map, S, Snapshot);
+  } else if (M == Mode::Strict) {
     __mapguard_read_window((void *)Map, S, Snapshot);
-  else
+  } else {
     __mapguard_read_window_fast((void *)Map, S, Snapshot);
+  }
 }
 
 // The key word of Map's slot, as the pass's snapshot loads it.
@@ -290,16 +306,22 @@ std::string WithWriterLine(std::string Pattern, const std::string &Line) {
 }
 
 // The report of a read window (on ReaderName at Reader) that found Writer's
-// write (on WriterName) begun and ended during its reads.
+// write (on WriterName) begun and ended during its reads, or (W) of an
+// iteration window that found it begun and ended during the iteration.
 std::string WindowReportPattern(uintptr_t Map, const Site &Reader,
                                 const char *ReaderName, const Site &Writer,
-                                const char *WriterName) {
-  std::string Pattern =
-      ReadReportPattern("concurrent map read and map write", "read", Map,
-                        Reader, ReaderName, Writer, WriterName);
+                                const char *WriterName,
+                                Window W = Window::Reads) {
+  bool Iteration = W == Window::Iteration;
+  std::string Pattern = ReadReportPattern(
+      Iteration ? "concurrent map iteration and map write"
+                : "concurrent map read and map write",
+      Iteration ? "iteration" : "read", Map, Reader, ReaderName, Writer,
+      WriterName);
   const std::string From = " was writing it";
   size_t At = Pattern.find(From);
-  Pattern.replace(At, From.size(), " wrote it during these reads");
+  Pattern.replace(At, From.size(), Iteration ? " wrote it during this iteration"
+                                             : " wrote it during these reads");
   return Pattern;
 }
 
@@ -494,6 +516,95 @@ TEST_P(ReadWindowTest, AnotherMapsWriteInTheSlotIsSilent) {
       << std::hex << Snapshot;
   Other.end();
   ReadWindow(M, Maps[1], &kWindowSite, Snapshot);
+}
+
+// Iteration windows: __mapguard_iterate_window(_fast), with the site of the
+// begin() that started the iteration (kIterSite).
+
+TEST_P(ReadWindowDeathTest, WriteBegunAndEndedDuringTheIterationIsReported) {
+  // Nothing in the slot just before begin(); where the loop ends, another
+  // thread's tombstone of the map, and the site its write left.
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(750);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-iterator");
+        WriterThread Writer(M, Map, &kSecondSite, "mg-writer");
+        uint64_t Snapshot = SnapshotOf(M, Map);
+        Iterate(M, Map, &kIterSite); // begin()'s own check: nothing yet
+        Writer.write();
+        if (!IsOthersTombstone(SnapshotOf(M, Map), Map))
+          _exit(3); // the write did not end in the map's slot
+        ReadWindow(M, Map, &kIterSite, Snapshot, Window::Iteration); // aborts
+        _exit(0);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      WindowReportPattern(Map, kIterSite, "mg-iterator", kSecondSite,
+                          "mg-writer", Window::Iteration));
+}
+
+TEST_P(ReadWindowDeathTest, WriteInProgressAtTheIterationsStartIsReported) {
+  // The iteration began while another thread was writing the map (begin()'s
+  // own check, not called here, would have reported it first); the write
+  // has ended by the loop's end.
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(751);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-iterator");
+        WriterThread Writer(M, Map, &kFirstSite, "mg-writer");
+        Writer.begin();
+        uint64_t Snapshot = SnapshotOf(M, Map);
+        if (!IsActiveKey(Snapshot) || KeyAddress(Snapshot) != Map)
+          _exit(3); // the write is not in the map's slot
+        Writer.end();
+        ReadWindow(M, Map, &kIterSite, Snapshot, Window::Iteration); // aborts
+        _exit(0);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      WindowReportPattern(Map, kIterSite, "mg-iterator", kFirstSite,
+                          "mg-writer", Window::Iteration));
+}
+
+TEST_P(ReadWindowDeathTest, WriteStillInProgressAtTheIterationsEndIsReported) {
+  // Begun during the iteration and not ended: the iteration check's own
+  // report ("was writing it").
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(752);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        NameThisThread("mg-iterator");
+        WriterThread Writer(M, Map, &kThirdSite, "mg-writer");
+        uint64_t Snapshot = SnapshotOf(M, Map);
+        Writer.begin();
+        ReadWindow(M, Map, &kIterSite, Snapshot, Window::Iteration); // aborts
+        _exit(0);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReadReportPattern("concurrent map iteration and map write", "iteration",
+                        Map, kIterSite, "mg-iterator", kThirdSite,
+                        "mg-writer"));
+}
+
+TEST_P(ReadWindowTest, IterationOverAnUnchangedSlotIsSilent) {
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(753);
+  // Nobody wrote the map during the iteration.
+  uint64_t Snapshot = SnapshotOf(M, Map);
+  ASSERT_FALSE(IsActiveKey(Snapshot));
+  Iterate(M, Map, &kIterSite);
+  ReadWindow(M, Map, &kIterSite, Snapshot, Window::Iteration);
+  // Another thread's write ended before the iteration began: the snapshot is
+  // its tombstone, still in the slot where the loop ends.
+  WriterThread Writer(M, Map, &kFirstSite, "mg-writer");
+  Writer.write();
+  Snapshot = SnapshotOf(M, Map);
+  ASSERT_TRUE(IsOthersTombstone(Snapshot, Map)) << std::hex << Snapshot;
+  Iterate(M, Map, &kIterSite);
+  ReadWindow(M, Map, &kIterSite, Snapshot, Window::Iteration);
 }
 
 // Strict mode only: a claim that is given back stores the slot's previous
