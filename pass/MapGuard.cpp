@@ -730,9 +730,12 @@ void MapGuardInstrumenter::emitLoopWindow(
 /// Runs after the write windows, on loops without guarded writes.
 void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
                                             MutableArrayRef<ReadSite> Reads) {
+  // Writes still to be guarded one by one. (A write window's writes may
+  // have been replaced by invokes; their loops hold hook calls, which no
+  // read window takes.)
   SmallPtrSet<const CallBase *, 16> Guarded;
   for (const WriteSite &Site : Sites)
-    if (Site.Decision == SiteDecision::Guarded)
+    if (Site.Decision == SiteDecision::Guarded && !Site.InLoopWindow)
       Guarded.insert(Site.Call);
   DenseMap<const CallBase *, size_t> LookupIndex;
   // Per function (reads are collected function by function), its begin()s.
