@@ -214,6 +214,10 @@ struct Planner {
         }
         if (isa<CallBrInst>(CB))
           return std::nullopt;
+        auto *II = dyn_cast<InvokeInst>(CB);
+        if (II && (Blocks.contains(II->getUnwindDest()) ||
+                   !II->getUnwindDest()->isLandingPad()))
+          return std::nullopt; // caught inside the loop, or funclet EH
         LoopCall Kind = Classify(*CB);
         if (Kind == LoopCall::Other) {
           // Anything else: no synchronisation, and (a write window, which
@@ -221,22 +225,9 @@ struct Planner {
           // check is only skipped by an exception that leaves the function.
           if (Sync.maySynchronize(*CB))
             return std::nullopt;
-          if (!ReadMap && (isa<InvokeInst>(CB) || mayThrow(*CB)))
+          if (!ReadMap && (II || mayThrow(*CB)))
             return std::nullopt;
-          if (auto *II = dyn_cast<InvokeInst>(CB))
-            if (Blocks.contains(II->getUnwindDest()) ||
-                !II->getUnwindDest()->isLandingPad())
-              return std::nullopt;
           continue;
-        }
-        if (auto *II = dyn_cast<InvokeInst>(CB)) {
-          if (Blocks.contains(II->getUnwindDest()) ||
-              !II->getUnwindDest()->isLandingPad())
-            return std::nullopt;
-        } else if (mayThrow(*CB) && !ReadMap) {
-          if (!CanGuardUnwinding(*CB))
-            return std::nullopt;
-          W.MayThrow.push_back(CB);
         }
         if (ReadMap) {
           if (Kind == LoopCall::GuardedWrite)
@@ -251,6 +242,11 @@ struct Planner {
           Map = Read;
           W.Reads.push_back(CB);
           continue;
+        }
+        if (!II && mayThrow(*CB)) {
+          if (!CanGuardUnwinding(*CB))
+            return std::nullopt;
+          W.MayThrow.push_back(CB);
         }
         if (Kind == LoopCall::MapOperation || Kind == LoopCall::CheckedRead)
           continue;

@@ -38,6 +38,8 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <functional>
+
 namespace llvm {
 class BasicBlock;
 class CallBase;
@@ -62,9 +64,11 @@ enum class LoopCall {
 /// levels counts as "could".
 class SyncAnalysis {
 public:
+  /// IsContainerCode is kept (a copy: the caller's lambda may be a
+  /// temporary).
   explicit SyncAnalysis(
-      llvm::function_ref<bool(const llvm::Function &)> IsContainerCode)
-      : IsContainerCode(IsContainerCode) {}
+      std::function<bool(const llvm::Function &)> IsContainerCode)
+      : IsContainerCode(std::move(IsContainerCode)) {}
 
   /// Whether \p I could synchronise (a call: whether its callee could).
   bool maySynchronize(const llvm::Instruction &I, unsigned Depth = 0);
@@ -72,7 +76,7 @@ public:
 private:
   bool isSyncFree(const llvm::Function &F, unsigned Depth);
 
-  llvm::function_ref<bool(const llvm::Function &)> IsContainerCode;
+  std::function<bool(const llvm::Function &)> IsContainerCode;
   llvm::DenseMap<const llvm::Function *, bool> SyncFree;
 };
 

@@ -587,10 +587,7 @@ void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
     if (Functions.empty() || Functions.back() != F)
       Functions.push_back(F); // sites are collected function by function
   }
-  auto IsContainerCode = [this](const Function &F) {
-    return isContainerCode(F);
-  };
-  SyncAnalysis Sync(IsContainerCode); // keeps a reference to it
+  SyncAnalysis Sync([this](const Function &F) { return isContainerCode(F); });
   auto Classify = [&](const CallBase &CB) {
     if (GuardedIndex.count(&CB))
       return LoopCall::GuardedWrite;
@@ -737,59 +734,48 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
   for (const WriteSite &Site : Sites)
     if (Site.Decision == SiteDecision::Guarded && !Site.InLoopWindow)
       Guarded.insert(Site.Call);
-  DenseMap<const CallBase *, size_t> LookupIndex;
+  DenseMap<const CallBase *, size_t> ReadIndex;
   // Per function (reads are collected function by function), its begin()s.
-  SmallVector<std::pair<Function *, SmallVector<size_t, 2>>, 8> Functions;
+  SmallVector<std::pair<Function *, SmallVector<CallBase *, 2>>, 8> Functions;
   for (size_t I = 0; I != Reads.size(); ++I) {
     if (!readMap(*Reads[I].Call))
       continue;
+    ReadIndex[Reads[I].Call] = I;
     Function *F = Reads[I].Call->getFunction();
     if (Functions.empty() || Functions.back().first != F)
       Functions.push_back({F, {}});
-    if (Reads[I].Read->Kind == MapRead::Lookup)
-      LookupIndex[Reads[I].Call] = I;
-    else
-      Functions.back().second.push_back(I);
+    if (Reads[I].Read->Kind == MapRead::Iteration)
+      Functions.back().second.push_back(Reads[I].Call);
   }
   if (Functions.empty())
     return;
   needHooks();
   if (!Hooks->hasInlineChecks())
     return; // -mapguard-inline=0: the runtime sees every lookup
-  auto IsContainerCode = [this](const Function &F) {
-    return isContainerCode(F);
+  SyncAnalysis Sync([this](const Function &F) { return isContainerCode(F); });
+  auto ReadAt = [&](const CallBase *CB) -> ReadSite & {
+    return Reads[ReadIndex.lookup(CB)];
   };
-  SyncAnalysis Sync(IsContainerCode); // keeps a reference to it
   auto Classify = [&](const CallBase &CB) {
-    if (LookupIndex.count(&CB))
+    if (ReadIndex.count(&CB) && ReadAt(&CB).Read->Kind == MapRead::Lookup)
       return LoopCall::CheckedRead;
     if (Guarded.count(&CB))
       return LoopCall::GuardedWrite;
     return classifyOtherLoopCall(CB);
   };
-  for (auto &[F, BeginIndices] : Functions) {
+  for (auto &[F, Begins] : Functions) {
     // Iterations first: their windows add nothing inside their loops, so
     // that a loop of lookups inside one can still be a read window.
-    SmallVector<CallBase *, 2> Begins;
-    for (size_t I : BeginIndices)
-      Begins.push_back(Reads[I].Call);
     for (const LoopWindow &W :
          planIterationWindows(*F, Sync, Classify, readMap, Begins)) {
-      const ReadSite &Begin =
-          Reads[BeginIndices[find(Begins, W.Begin) - Begins.begin()]];
-      remarkReadWindow(*Begin.Call, Begin.Read->Container,
-                       Begin.Read->Operation, W.Line, /*Iteration=*/true);
-      emitReadWindow(W, Begin);
+      emitReadWindow(W, ReadAt(W.Begin));
       ++NumIterationWindows;
     }
     for (const LoopWindow &W :
          planReadWindows(*F, Sync, Classify, readMap)) {
       for (CallBase *CB : W.Reads)
-        Reads[LookupIndex.lookup(CB)].InReadWindow = true;
-      const ReadSite &First = Reads[LookupIndex.lookup(W.Reads.front())];
-      remarkReadWindow(*First.Call, First.Read->Container,
-                       First.Read->Operation, W.Line, /*Iteration=*/false);
-      emitReadWindow(W, First);
+        ReadAt(CB).InReadWindow = true;
+      emitReadWindow(W, ReadAt(W.Reads.front()));
       ++NumReadWindows;
     }
   }
@@ -805,6 +791,8 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
 /// begin()) is the same, opened just before begin() in the preheader.
 void MapGuardInstrumenter::emitReadWindow(const LoopWindow &W,
                                           const ReadSite &First) {
+  remarkReadWindow(*First.Call, First.Read->Container, First.Read->Operation,
+                   W.Line, /*Iteration=*/W.Begin != nullptr);
   Function &F = *First.Call->getFunction();
   const DebugLoc &DL = First.Call->getDebugLoc();
   Type *I1 = Type::getInt1Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);

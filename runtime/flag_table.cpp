@@ -871,12 +871,11 @@ static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot,
   if (LIKELY(!Found))
     return;
   ConflictWriter Reader = {S, GetTid(), true};
-  ConflictWriter Writer = {nullptr, ThreadTid(KeyThreadIndex(Found)), false};
+  // Named only if the slot still holds the write's tombstone (Found is
+  // either that tombstone or the write's key).
+  ConflictWriter Writer = {EndedWriteSite(Home, Found | kTombBit, Fast),
+                           ThreadTid(KeyThreadIndex(Found)), false};
   Writer.ended = true;
-  if (Found == Key)
-    Writer.site = EndedWriteSite(Home, Key, Fast);
-  else if (Home.key.load(std::memory_order_acquire) == (Found | kTombBit))
-    Writer.site = EndedWriteSite(Home, Found | kTombBit, Fast);
   Conflict C;
   C.kind = Kind;
   C.map = Addr;

@@ -31,6 +31,7 @@
 // RUN: env MAPGUARD_OPTIONS=stress=1 %t > %t.out 2> %t.err && test ! -s %t.err && FileCheck %s --input-file %t.out
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -78,8 +79,53 @@ __attribute__((noinline)) int first_big(int limit) {
   return found;
 }
 
-bool loop_done, write_done; // release/acquire handoff flags
-bool iter_done, iter_write_done;
+// Runs read(i) and write(i), for i < 2,000, on two threads, each call
+// under one mutex.
+void under_one_mutex(const std::function<void(int)> &read,
+                     const std::function<void(int)> &write) {
+  std::thread reader([&] {
+    for (int i = 0; i < 2000; ++i) {
+      std::lock_guard<std::mutex> lock(counts_mutex);
+      read(i);
+    }
+  });
+  std::thread writer([&] {
+    for (int i = 0; i < 2000; ++i) {
+      std::lock_guard<std::mutex> lock(counts_mutex);
+      write(i);
+    }
+  });
+  reader.join();
+  writer.join();
+}
+
+bool read_done, write_done; // release/acquire handoff flags
+
+// Runs read(i), then write(i), for i < 2,000, on two threads that hand
+// the map over with release/acquire flags.
+void handed_over(const std::function<void(int)> &read,
+                 const std::function<void(int)> &write) {
+  std::thread reader([&] {
+    for (int i = 0; i < 2000; ++i) {
+      read(i);
+      __atomic_store_n(&read_done, true, __ATOMIC_RELEASE);
+      while (!__atomic_load_n(&write_done, __ATOMIC_ACQUIRE)) {
+      }
+      __atomic_store_n(&write_done, false, __ATOMIC_RELAXED);
+    }
+  });
+  std::thread writer([&] {
+    for (int i = 0; i < 2000; ++i) {
+      while (!__atomic_load_n(&read_done, __ATOMIC_ACQUIRE)) {
+      }
+      __atomic_store_n(&read_done, false, __ATOMIC_RELAXED);
+      write(i);
+      __atomic_store_n(&write_done, true, __ATOMIC_RELEASE);
+    }
+  });
+  reader.join();
+  writer.join();
+}
 
 int main() {
   // Nothing to look up, as often as possible, while the map is written.
@@ -101,84 +147,29 @@ int main() {
   for (int k = 0; k < 64; ++k)
     keys.push_back(k);
   long locked_hits = 0;
-  std::thread reader([&] {
-    for (int i = 0; i < 2000; ++i) {
-      std::lock_guard<std::mutex> lock(counts_mutex);
-      locked_hits += look_up(keys);
-    }
-  });
-  std::thread writer([] {
-    for (int i = 0; i < 2000; ++i) {
-      std::lock_guard<std::mutex> lock(counts_mutex);
-      counts[64 + i % 64] += 1;
-    }
-  });
-  reader.join();
-  writer.join();
+  under_one_mutex([&](int) { locked_hits += look_up(keys); },
+                  [](int i) { counts[64 + i % 64] += 1; });
 
   // A loop hands the map to a writer, which hands it back.
   long handed_hits = 0;
-  std::thread looper([&] {
-    for (int i = 0; i < 2000; ++i) {
-      handed_hits += look_up(keys);
-      __atomic_store_n(&loop_done, true, __ATOMIC_RELEASE);
-      while (!__atomic_load_n(&write_done, __ATOMIC_ACQUIRE)) {
-      }
-      __atomic_store_n(&write_done, false, __ATOMIC_RELAXED);
-    }
-  });
-  std::thread handed_writer([] {
-    for (int i = 0; i < 2000; ++i) {
-      while (!__atomic_load_n(&loop_done, __ATOMIC_ACQUIRE)) {
-      }
-      __atomic_store_n(&loop_done, false, __ATOMIC_RELAXED);
-      counts[200 + i % 64] += 1;
-      __atomic_store_n(&write_done, true, __ATOMIC_RELEASE);
-    }
-  });
-  looper.join();
-  handed_writer.join();
+  handed_over([&](int) { handed_hits += look_up(keys); },
+              [](int i) { counts[200 + i % 64] += 1; });
 
   // Iterations and writes under one mutex, and handed over.
   long iterated = 0;
-  std::thread iter_reader([&] {
-    for (int i = 0; i < 2000; ++i) {
-      std::lock_guard<std::mutex> lock(counts_mutex);
-      iterated += total(ordered);
-      if (first_big(1 << 30) != -1)
-        iterated = -1000000;
-    }
-  });
-  std::thread iter_writer([] {
-    for (int i = 0; i < 2000; ++i) {
-      std::lock_guard<std::mutex> lock(counts_mutex);
-      ordered[i % 16] += 1;
-      counts[300 + i % 16] = i;
-    }
-  });
-  iter_reader.join();
-  iter_writer.join();
+  under_one_mutex(
+      [&](int) {
+        iterated += total(ordered);
+        if (first_big(1 << 30) != -1)
+          iterated = -1000000;
+      },
+      [](int i) {
+        ordered[i % 16] += 1;
+        counts[300 + i % 16] = i;
+      });
   long handed_iterated = 0;
-  std::thread iter_looper([&] {
-    for (int i = 0; i < 2000; ++i) {
-      handed_iterated += total(ordered);
-      __atomic_store_n(&iter_done, true, __ATOMIC_RELEASE);
-      while (!__atomic_load_n(&iter_write_done, __ATOMIC_ACQUIRE)) {
-      }
-      __atomic_store_n(&iter_write_done, false, __ATOMIC_RELAXED);
-    }
-  });
-  std::thread iter_handed_writer([] {
-    for (int i = 0; i < 2000; ++i) {
-      while (!__atomic_load_n(&iter_done, __ATOMIC_ACQUIRE)) {
-      }
-      __atomic_store_n(&iter_done, false, __ATOMIC_RELAXED);
-      ordered[i % 16] += 1;
-      __atomic_store_n(&iter_write_done, true, __ATOMIC_RELEASE);
-    }
-  });
-  iter_looper.join();
-  iter_handed_writer.join();
+  handed_over([&](int) { handed_iterated += total(ordered); },
+              [](int i) { ordered[i % 16] += 1; });
   // Each handed-over run sees the 2,000 locked writes and every handed-over
   // write before it: the sum over i < 2,000 of 2,000 + i. (The locked runs
   // interleave with their writes either way: only the total is fixed.)
