@@ -34,9 +34,13 @@
 //                    the hooks must not make threads contend
 //   SharedMutexMap   4 threads writing one map under one std::mutex:
 //                    correctly synchronised, so never a report
+//   SharedMutexMapFloor*  the same loop with a check written by hand and
+//                    MapGuard kept out (MAPGUARD_NO_INSTRUMENT): the least
+//                    any check that marks the map in a table can cost here
 //
 //===----------------------------------------------------------------------===//
 #include <benchmark/benchmark.h>
+#include <mapguard/mapguard.h>
 
 #include <atomic>
 #include <cstdint>
@@ -155,6 +159,59 @@ TIMED_LOOP void lockedHotWritePass(ResidentMap &M) {
   benchmark::ClobberMemory();
 }
 
+// The floor under SharedMutexMap's guarded ratios. A check that can see two
+// threads writing one map must mark the map, in a table line that the map's
+// next writer reads: under the mutex, that line moves from core to core at
+// every handoff, beside the mutex's own. These loops do exactly that much
+// and no more, by hand, in every flavour (MapGuard keeps out of them):
+//   Store  what fast mode must do: a load, then plain stores of the site and
+//          the thread's key, and at the end a load and a plain store;
+//   Cas    what strict mode must do to miss no overlap: the claim is a
+//          compare-and-swap (a locked instruction that waits for the line).
+// Their ratio to the baseline's SharedMutexMap in the same process is what
+// the mutex target is measured against (bench/summarize.py, "floor").
+struct alignas(64) FloorSlot {
+  std::atomic<uint64_t> Key{0};
+  std::atomic<const void *> Site{nullptr};
+};
+FloorSlot TheFloorSlot;
+constexpr uint64_t kFloorTomb = uint64_t(1) << 63;
+thread_local uint64_t FloorKey __attribute__((tls_model("initial-exec")));
+const char FloorSite[] = "bench/map_overhead.cpp:floor";
+
+[[noreturn]] void floorConflict() {
+  std::fprintf(stderr, "map_overhead: the floor check saw two writers\n");
+  std::abort();
+}
+
+template <bool Cas> TIMED_LOOP MAPGUARD_NO_INSTRUMENT void
+lockedFloorPass(ResidentMap &M) {
+  FloorSlot &S = TheFloorSlot;
+  const uint64_t Mine = FloorKey;
+  for (uint32_t K = 0; K < kResidentKeys; ++K) {
+    std::lock_guard<std::mutex> Lock(SharedMutex);
+    uint64_t Seen = S.Key.load(std::memory_order_relaxed);
+    if (Seen != 0 && !(Seen & kFloorTomb))
+      floorConflict();
+    if (Cas) {
+      if (!S.Key.compare_exchange_strong(Seen, Mine))
+        floorConflict();
+      S.Site.store(FloorSite, std::memory_order_release);
+    } else {
+      S.Site.store(FloorSite, std::memory_order_relaxed);
+      S.Key.store(Mine, std::memory_order_relaxed);
+    }
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    M[K] += 1;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    if (S.Key.load(std::memory_order_relaxed) != Mine)
+      floorConflict();
+    S.Key.store(Mine | kFloorTomb, Cas ? std::memory_order_release
+                                       : std::memory_order_relaxed);
+  }
+  benchmark::ClobberMemory();
+}
+
 //===----------------------------------------------------------------------===//
 // Single-threaded cases
 //===----------------------------------------------------------------------===//
@@ -257,6 +314,17 @@ void SharedMutexMap(benchmark::State &State) {
   setOpsPerIteration(State, kResidentKeys);
 }
 
+template <bool Cas> void runFloor(benchmark::State &State) {
+  ResidentMap &M = sharedMap();
+  FloorKey = uint64_t(State.thread_index() + 1) << 16;
+  for (auto _ : State)
+    lockedFloorPass<Cas>(M);
+  setOpsPerIteration(State, kResidentKeys);
+}
+
+void SharedMutexMapFloorStore(benchmark::State &State) { runFloor<false>(State); }
+void SharedMutexMapFloorCas(benchmark::State &State) { runFloor<true>(State); }
+
 } // namespace
 
 BENCHMARK(HotWrite);
@@ -268,5 +336,7 @@ BENCHMARK(Find);
 BENCHMARK(FindEach);
 BENCHMARK(OwnMapHotWrite)->Threads(1)->Threads(2)->Threads(4);
 BENCHMARK(SharedMutexMap)->Threads(4);
+BENCHMARK(SharedMutexMapFloorStore)->Threads(4);
+BENCHMARK(SharedMutexMapFloorCas)->Threads(4);
 
 BENCHMARK_MAIN();
