@@ -7,6 +7,14 @@ one of their write operations, so the pass sees as many distinct write sites
 
     void write_0042(std::map<int, int> &m) { m.emplace(42, 1); }
 
+One site in ten is a write in a loop that also calls an unknown function,
+so that the loop is not one guarded window and the write is guarded on its
+own; strict mode wraps such writes in place instead of calling a stub:
+
+    void write_0044(std::unordered_set<long> &m, int n) {
+      for (int k = 0; k < n; ++k) { m.erase(44); write_sites_tick(); }
+    }
+
 Usage: gen_write_sites.py N OUT.cpp
 """
 import sys
@@ -49,11 +57,19 @@ def main():
         "#include <unordered_map>",
         "#include <unordered_set>",
         "",
+        "void write_sites_tick();",
+        "",
     ]
     for i in range(count):
         container, kind = CONTAINERS[i % len(CONTAINERS)]
-        lines.append(f"void write_{i:04d}({container} &m) "
-                     f"{{ {write_expression(kind, i)}; }}")
+        if i % 10 == (i // 10) % 10:  # one in ten, of every container
+            lines.append(f"void write_{i:04d}({container} &m, int n) {{\n"
+                         f"  for (int k = 0; k < n; ++k) "
+                         f"{{ {write_expression(kind, i)}; write_sites_tick(); }}\n"
+                         f"}}")
+        else:
+            lines.append(f"void write_{i:04d}({container} &m) "
+                         f"{{ {write_expression(kind, i)}; }}")
     with open(sys.argv[2], "w") as out:
         out.write("\n".join(lines) + "\n")
 

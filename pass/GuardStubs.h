@@ -1,7 +1,8 @@
 //===- GuardStubs.h - One guarded copy of each container operation --------===//
 //
-// Strict mode does not wrap each write site in place. Each container
-// operation a module writes with gets one internal, never-inlined stub,
+// Strict mode does not wrap each write site outside a loop in place. Each
+// container operation a module writes with gets one internal, never-inlined
+// stub,
 //
 //     define internal <ret> @<callee>.mapguard(<callee's params>,
 //                                             ptr %site) noinline {
@@ -16,7 +17,10 @@
 // and a landing pad, and the operation's body is inlined once per module
 // instead of once per site. At run time it costs one more call and return
 // per write, beside the locked instruction of strict mode's check (emitted
-// inline in the stub, HookEmitter.h).
+// inline in the stub, HookEmitter.h). That is why a write in a loop, where
+// the call would be paid at every run (and, under a lock, magnified by the
+// other threads waiting for it), is wrapped in place instead
+// (MapGuardInstrumenter::Outline).
 //
 // GuardStubs builds the stub and its inner call; the caller wraps that call
 // with the hooks, as it would wrap a site.

@@ -46,11 +46,13 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -131,7 +133,7 @@ cl::opt<cl::boolOrDefault> ClOutline(
     "mapguard-outline",
     cl::desc("Make each guarded write call one guarded stub of its "
              "operation per module instead of wrapping it in place (default: "
-             "on in strict mode, off in fast mode)"),
+             "in strict mode, the writes outside loops; none in fast mode)"),
     cl::Hidden);
 
 cl::opt<std::string> ClIgnorelist(
@@ -176,6 +178,10 @@ struct WriteSite {
   std::string Reason;
   /// Guarded by its loop's window (LoopWindows.h), not by hooks of its own.
   bool InLoopWindow = false;
+  /// In a loop of its function (decided before anything is instrumented):
+  /// wrapped in place rather than through a stub (MapGuardInstrumenter::
+  /// Outline).
+  bool InLoop = false;
 };
 
 /// Instruments one module. Holds the hooks and the caches for it.
@@ -228,7 +234,15 @@ private:
       Hooks.emplace(M, ClMode == GuardMode::Fast, ClInline);
   }
   GuardStubs Stubs;
-  bool Outline;
+  /// Which guarded writes call a stub (GuardStubs.h) instead of being
+  /// wrapped in place. A stub keeps each site one call, which is what makes
+  /// a module of many write sites compile fast, but it puts a call and
+  /// return, and the stub's saves and restores, into every write. Inside a
+  /// loop that is where the time goes: under a mutex every nanosecond the
+  /// lock is held longer makes the other threads find it taken more often
+  /// (bench/RESULTS.md, "The mutex case"). So strict mode, by default,
+  /// wraps writes in loops in place and outlines the others.
+  enum class OutlineRule { None, OutsideLoops, All } Outline;
   // Node-based, so that WriteSite::Op stays valid as the cache grows.
   std::map<const Function *, std::optional<MapOperation>> CalleeCache;
   std::map<const Function *, std::optional<MapRead>> ReadCache;
@@ -243,8 +257,10 @@ MapGuardInstrumenter::MapGuardInstrumenter(Module &M)
     : M(M), Ctx(M.getContext()),
       IntPtrTy(M.getDataLayout().getIntPtrType(M.getContext())),
       PtrTy(PointerType::getUnqual(M.getContext())), Stubs(M),
-      Outline(ClOutline == cl::BOU_UNSET ? ClMode == GuardMode::Strict
-                                         : ClOutline == cl::BOU_TRUE) {}
+      Outline(ClOutline == cl::BOU_TRUE    ? OutlineRule::All
+              : ClOutline == cl::BOU_FALSE ? OutlineRule::None
+              : ClMode == GuardMode::Strict ? OutlineRule::OutsideLoops
+                                            : OutlineRule::None) {}
 
 
 const MapRead *MapGuardInstrumenter::classifyReadCallee(const Function *Callee) {
@@ -461,7 +477,9 @@ bool MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
 
   Constant *Desc = createSiteDescriptor(CB, Op);
   ++NumWriteSitesWrapped;
-  if (Outline && GuardStubs::canCallStub(CB)) {
+  bool Outlined = Outline == OutlineRule::All ||
+                  (Outline == OutlineRule::OutsideLoops && !Site.InLoop);
+  if (Outlined && GuardStubs::canCallStub(CB)) {
     CallInst *Inner;
     Function *Stub = Stubs.get(CB, ThisArg, NumMaps, Inner);
     if (Inner) {
@@ -867,6 +885,16 @@ bool MapGuardInstrumenter::run() {
     if (!shouldInstrumentFunction(F))
       continue;
     std::optional<std::string> OptOut = whyOptedOut(F);
+    // The function's loops, computed when it first has a write to guard.
+    std::optional<DominatorTree> DT;
+    std::optional<LoopInfo> LI;
+    auto InLoop = [&](const Instruction &I) {
+      if (!LI) {
+        DT.emplace(F);
+        LI.emplace(*DT);
+      }
+      return LI->getLoopFor(I.getParent()) != nullptr;
+    };
     for (Instruction &I : instructions(F)) {
       auto *CB = dyn_cast<CallBase>(&I);
       if (!CB || isa<CallBrInst>(CB))
@@ -897,6 +925,9 @@ bool MapGuardInstrumenter::run() {
       } else {
         decide(Site, *Scope);
       }
+      if (Site.Decision == SiteDecision::Guarded &&
+          Outline == OutlineRule::OutsideLoops)
+        Site.InLoop = InLoop(*CB);
       Sites.push_back(std::move(Site));
     }
   }

@@ -1,11 +1,11 @@
-; Strict mode's default: every guarded write calls one internal, never
+; Strict mode's default: every guarded write outside a loop calls one internal, never
 ; inlined stub of its operation, passing its own site descriptor; the stub
 ; wraps the operation with the hooks, its exception path included. A site
 ; then costs the compiler one call, not two hook calls, an invoke and a
 ; landing pad.
 ; (With -mapguard-inline=0, so that the hooks are plain calls to check.)
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-inline=0 -S %s | FileCheck %s
-; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=1 -mapguard-inline=0 -S %s | FileCheck %s
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-inline=0 -S %s | FileCheck %s --check-prefixes=CHECK,LOOPINPLACE
+; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=1 -mapguard-inline=0 -S %s | FileCheck %s --check-prefixes=CHECK,LOOPSTUB
 ; By default the stub holds strict mode's inline claim and release.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -S %s | FileCheck %s --check-prefix=STRICTSTUB
 ; Fast mode and -mapguard-outline=0 wrap each site in place.
@@ -101,6 +101,40 @@ define void @bundled(ptr %k) {
   ret void
 }
 
+; A write in a loop is wrapped in place by default: a stub would put its
+; call, return, saves and restores into every run of the loop, inside the
+; caller's lock if it holds one. (The loop calls an unknown function, so it
+; is not one window: its write is guarded on its own.)
+; -mapguard-outline=1 outlines it too.
+; LOOPINPLACE-LABEL: define void @put_in_loop(ptr %k, i32 %n)
+; LOOPINPLACE:         %mapguard.token = call i64 @__mapguard_write_begin(ptr @m, ptr @[[LOOPSITE:__mapguard_site[.0-9]*]])
+; LOOPINPLACE-NEXT:    %r = invoke ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi(ptr @m, ptr %k)
+; LOOPINPLACE-NOT:     .mapguard(
+; LOOPINPLACE:         call void @__mapguard_write_end(ptr @m, ptr @[[LOOPSITE]], i64 %mapguard.token)
+; LOOPINPLACE:         call void @opaque()
+; LOOPINPLACE:       mapguard.cleanup:
+; LOOPINPLACE:         call void @__mapguard_write_end(ptr @m, ptr @[[LOOPSITE]], i64 %mapguard.token)
+; LOOPINPLACE-NEXT:    resume
+; LOOPSTUB-LABEL: define void @put_in_loop(ptr %k, i32 %n)
+; LOOPSTUB:         %r = call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi.mapguard(ptr @m, ptr %k, ptr @{{__mapguard_site[.0-9]*}})
+; LOOPSTUB-NOT:     __mapguard_write
+; LOOPSTUB:         ret void
+declare void @opaque()
+define void @put_in_loop(ptr %k, i32 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i.next, %loop ]
+  %r = call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi(ptr @m, ptr %k)
+  store i32 1, ptr %r
+  call void @opaque()
+  %i.next = add i32 %i, 1
+  %done = icmp eq i32 %i.next, %n
+  br i1 %done, label %exit, label %loop
+exit:
+  ret void
+}
+
 ; The stubs: the hooks around the operation, on every way out of it.
 ; CHECK:       define internal ptr @[[PUT]](ptr %map, ptr %arg, ptr %site) #[[MAYTHROW:[0-9]+]] personality ptr @__gxx_personality_v0 {
 ; CHECK-NEXT:  entry:
@@ -146,3 +180,4 @@ define void @bundled(ptr %k) {
 declare i32 @__gxx_personality_v0(...)
 
 attributes #0 = { nounwind memory(argmem: readwrite) nosync }
+
