@@ -58,11 +58,11 @@ CASES = [
      "hot write, 4 threads each on its own map (per-thread ns/op)"),
     ("SharedMutexMap/threads:4", "mutex x4",
      "4 threads, one unordered_map, every m[k] += 1 under one std::mutex"),
-    ("SharedMutexMapFloorStore/threads:4", "mutex floor, store",
+    ("SharedMutexMapFloorStore/threads:4", "floor st",
      "the mutex loop with fast mode's least check written by hand (plain "
      "loads and stores of one table line), MapGuard kept out: the same code "
      "in every flavour"),
-    ("SharedMutexMapFloorCas/threads:4", "mutex floor, CAS",
+    ("SharedMutexMapFloorCas/threads:4", "floor CAS",
      "the same with strict mode's least check (the claim a compare-and-swap)"),
 ]
 
@@ -391,7 +391,8 @@ def markdown(args, table, flavours, compile_fig, memory_fig, verdicts,
         w(f"A generated translation unit with {compile_fig['sites']} map "
           f"write sites (bench/gen_write_sites.py; {compile_fig['hooked']} "
           f"reported guarded by the pass's remarks; strict mode, so each "
-          f"calls its operation's guarded stub), `-std=c++17 -O2 -g -c`, "
+          f"site calls its operation's guarded stub but the one in ten that "
+          f"is in a loop, wrapped in place), `-std=c++17 -O2 -g -c`, "
           f"user+sys CPU "
           f"time, median of {compile_fig['runs']} run(s) each; the ratio is "
           f"the median over back-to-back pairs ("
