@@ -240,7 +240,7 @@ private:
   /// return, and the stub's saves and restores, into every write. Inside a
   /// loop that is where the time goes: under a mutex every nanosecond the
   /// lock is held longer makes the other threads find it taken more often
-  /// (bench/RESULTS.md, "The mutex case"). So strict mode, by default,
+  /// (bench/RESULTS.md, "Mutex-shared maps"). So strict mode, by default,
   /// wraps writes in loops in place and outlines the others.
   enum class OutlineRule { None, OutsideLoops, All } Outline;
   // Node-based, so that WriteSite::Op stays valid as the cache grows.
