@@ -168,8 +168,9 @@ TIMED_LOOP void lockedHotWritePass(ResidentMap &M) {
 //          the thread's key, and at the end a load and a plain store;
 //   Cas    what strict mode must do to miss no overlap: the claim is a
 //          compare-and-swap (a locked instruction that waits for the line).
-// Their ratio to the baseline's SharedMutexMap in the same process is what
-// the mutex target is measured against (bench/summarize.py, "floor").
+// Their ratio to the baseline's SharedMutexMap of the same round is the
+// floor the mutex targets are read against (bench/summarize.py,
+// floor_ratio).
 struct alignas(64) FloorSlot {
   std::atomic<uint64_t> Key{0};
   std::atomic<const void *> Site{nullptr};
