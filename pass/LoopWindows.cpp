@@ -27,16 +27,48 @@ bool SyncAnalysis::isSyncFree(const Function &F, unsigned Depth) {
     return true; // most intrinsics, and what LLVM has inferred
   if (IsContainerCode(F))
     return true; // part of a container operation: trusted, as the write is
-  if (F.isDeclaration() || F.isInterposable() || Depth > MaxCallDepth)
+  if (F.isDeclaration() || F.isInterposable())
     return false;
-  auto [It, Inserted] = SyncFree.try_emplace(&F, false);
-  if (!Inserted)
-    return It->second; // judged, or being judged (recursion: "could")
-  for (const Instruction &I : instructions(F))
-    if (maySynchronize(I, Depth + 1))
+  if (Depth > MaxCallDepth) {
+    HitDepthLimit = true;
+    return false;
+  }
+  auto [It, Inserted] =
+      Judged.try_emplace(&F, Judgement{Judgement::Judging, Depth});
+  if (!Inserted) {
+    const Judgement &J = It->second;
+    switch (J.State) {
+    case Judgement::Free:
+      return true;
+    case Judgement::Could:
+    case Judgement::Judging: // recursion: "could"
       return false;
-  SyncFree[&F] = true;
-  return true;
+    case Judgement::TooDeep:
+      if (Depth >= J.Depth) { // no more room below than last time
+        HitDepthLimit = true;
+        return false;
+      }
+      It->second = {Judgement::Judging, Depth}; // more room: judge again
+      break;
+    }
+  }
+  // The first instruction that could synchronise decides: HitDepthLimit,
+  // cleared here, then says whether that was only the depth limit.
+  bool OuterHit = HitDepthLimit;
+  HitDepthLimit = false;
+  bool Free = true;
+  for (const Instruction &I : instructions(F))
+    if (maySynchronize(I, Depth + 1)) {
+      Free = false;
+      break;
+    }
+  bool TooDeep = !Free && HitDepthLimit;
+  Judged[&F] = {Free      ? Judgement::Free
+                : TooDeep ? Judgement::TooDeep
+                          : Judgement::Could,
+                Depth};
+  HitDepthLimit = OuterHit || TooDeep;
+  return Free;
 }
 
 /// Stronger than relaxed: an access that can take part in happens-before.

@@ -61,7 +61,10 @@ enum class LoopCall {
 
 /// Whether code could synchronise with another thread. Functions are judged
 /// once, by their bodies; a recursion or a chain of calls deeper than a few
-/// levels counts as "could".
+/// levels counts as "could". A function judged "could" only because the
+/// chain below it was too deep from where it was met is judged again when
+/// it is met nearer the top, where the same chain fits (at most once per
+/// level, so the work stays bounded).
 class SyncAnalysis {
 public:
   /// IsContainerCode is kept (a copy: the caller's lambda may be a
@@ -76,8 +79,17 @@ public:
 private:
   bool isSyncFree(const llvm::Function &F, unsigned Depth);
 
+  /// A function's judgement. TooDeep: "could", but only because a chain of
+  /// calls below it went deeper than the limit when it was judged at Depth.
+  struct Judgement {
+    enum { Judging, Free, Could, TooDeep } State;
+    unsigned Depth;
+  };
   std::function<bool(const llvm::Function &)> IsContainerCode;
-  llvm::DenseMap<const llvm::Function *, bool> SyncFree;
+  llvm::DenseMap<const llvm::Function *, Judgement> Judged;
+  /// Set when a "could" came from the depth limit, for the caller to tell
+  /// a TooDeep judgement from a Could one.
+  bool HitDepthLimit = false;
 };
 
 /// One loop whose guarded writes all go to one map: what the pass needs to
