@@ -198,8 +198,9 @@ uint64_t ReportCount();
 // Conflicts found so far, including those not printed again because their
 // pair of sites had been reported already.
 uint64_t ConflictCount();
-// The exit handler: verbosity output, and with reports pending the summary
-// lines and _exit(exitcode).
+// The end of exit (options.cpp calls it after every other exit handler and
+// destructor): verbosity output, and with reports pending the summary lines
+// and _exit(exitcode).
 void ReportAtExit();
 // The report lock, and its reset in a forked child.
 void LockReports();

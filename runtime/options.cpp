@@ -20,7 +20,8 @@
 // An unknown key is a warning; a malformed entry is an error that stops the
 // program before main, since running with other options than the user asked
 // for would be worse. The options are parsed by a constructor, before any
-// user constructor runs, which also registers the exit handler.
+// user constructor runs; the exit handler runs after every other one and
+// after every destructor.
 //
 // Adding an option: a field in Options (mapguard_internal.h), its default in
 // SetDefaultOptions, one line in kOptionSpecs.
@@ -29,6 +30,7 @@
 
 #include "mapguard_internal.h"
 
+#include <atomic>
 #include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -222,16 +224,44 @@ void __mapguard::InitOptionsOrDie(const char *Text) {
 //===----------------------------------------------------------------------===//
 
 // Priority 101, the first one not reserved for the implementation: the
-// options are in force before user constructors run, and the exit handler,
-// registered first, runs after every handler and static destructor of the
-// program's own.
+// options are in force before user constructors run.
 __attribute__((constructor(101))) static void InitializeRuntime() {
   if (const char *Text = getenv("MAPGUARD_OPTIONS"))
     InitOptionsOrDie(Text);
-  atexit(ReportAtExit);
   if (g_options.verbosity >= 1) {
     int Fd = OpenLogFd();
     PrintOptions(g_options, Fd);
     CloseLogFd(Fd);
   }
 }
+
+//===----------------------------------------------------------------------===//
+// Exit
+//===----------------------------------------------------------------------===//
+
+// ReportAtExit may _exit, so it must run when nothing else is left to run.
+// Two candidates, and the later one calls it: an exit handler registered
+// before any other (from .preinit_array, like TSan's) and with no DSO handle
+// (so no __cxa_finalize runs it early) is the last handler of exit(); a
+// dynamic program runs every object's destructors (_dl_fini) before it, a
+// static one its .fini_array after it, where this destructor of the lowest
+// priority comes last.
+static std::atomic<int> g_exit_steps;
+
+static void ExitStep() {
+  if (g_exit_steps.fetch_add(1, std::memory_order_acq_rel) == 1)
+    ReportAtExit();
+}
+
+static void LastExitHandler(void *) { ExitStep(); }
+
+extern "C" int __cxa_atexit(void (*Fn)(void *), void *Arg, void *Dso);
+
+static void RegisterLastExitHandler() {
+  __cxa_atexit(LastExitHandler, nullptr, nullptr);
+}
+
+__attribute__((section(".preinit_array"), used)) static void (
+    *g_register_last_exit_handler)() = RegisterLastExitHandler;
+
+__attribute__((destructor(101))) static void LastDestructor() { ExitStep(); }
