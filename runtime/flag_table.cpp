@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,10 @@ __thread uint16_t __mapguard_thread_index;
 static std::atomic<uint32_t> g_next_thread_index{1};
 // Kernel thread ids by index, for reports.
 static std::atomic<int32_t> g_thread_tid[1u << kThreadIndexBits];
+// Thread names by index as they were at registration (16 bytes with the
+// NUL, in two words): a report names a thread that has exited since, whose
+// /proc/self/task/<tid>/comm is gone, by them.
+static std::atomic<uint64_t> g_thread_name[1u << kThreadIndexBits][2];
 
 static int32_t GetTid() { return int32_t(syscall(SYS_gettid)); }
 
@@ -84,6 +89,10 @@ __attribute__((noinline, cold)) static uint16_t RegisterThread() {
         uint16_t(g_next_thread_index.fetch_add(1, std::memory_order_relaxed));
   while (Index == 0);
   g_thread_tid[Index].store(GetTid(), std::memory_order_relaxed);
+  uint64_t Name[2] = {0, 0};
+  prctl(PR_GET_NAME, Name, 0, 0, 0);
+  g_thread_name[Index][0].store(Name[0], std::memory_order_relaxed);
+  g_thread_name[Index][1].store(Name[1], std::memory_order_relaxed);
   t_thread_index = Index;
   return Index;
 }
@@ -111,6 +120,13 @@ uint16_t __mapguard::CurrentThreadIndex() { return ThreadIndex(); }
 
 int32_t __mapguard::ThreadTid(uint16_t Index) {
   return g_thread_tid[Index].load(std::memory_order_relaxed);
+}
+
+void __mapguard::RegisteredThreadName(uint16_t Index, char *Name) {
+  uint64_t Words[2] = {g_thread_name[Index][0].load(std::memory_order_relaxed),
+                       g_thread_name[Index][1].load(std::memory_order_relaxed)};
+  __builtin_memcpy(Name, Words, 16);
+  Name[16] = 0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -197,8 +213,9 @@ ReportSlotConflict(uintptr_t Addr, const Site *MySite, Slot &OtherSlot,
                    uint64_t OtherKey, bool OtherIsSecond,
                    ConflictKind Kind = ConflictKind::Writes) {
   ConflictWriter Me = {MySite, GetTid(), true};
+  uint16_t OtherIndex = KeyThreadIndex(OtherKey);
   ConflictWriter Other = {ReadOwnerSite(OtherSlot, OtherKey),
-                          ThreadTid(KeyThreadIndex(OtherKey)), false};
+                          ThreadTid(OtherIndex), false, OtherIndex};
   Conflict C;
   C.kind = Kind;
   C.map = Addr;
@@ -874,7 +891,8 @@ static void CheckReadWindow(void *Map, const Site *S, uint64_t Snapshot,
   // Named only if the slot still holds the write's tombstone (Found is
   // either that tombstone or the write's key).
   ConflictWriter Writer = {EndedWriteSite(Home, Found | kTombBit, Fast),
-                           ThreadTid(KeyThreadIndex(Found)), false};
+                           ThreadTid(KeyThreadIndex(Found)), false,
+                           KeyThreadIndex(Found)};
   Writer.ended = true;
   Conflict C;
   C.kind = Kind;

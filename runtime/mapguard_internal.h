@@ -106,6 +106,9 @@ inline size_t FastSlotIndex(uintptr_t Addr) {
 uint16_t CurrentThreadIndex();
 // The kernel thread id recorded for an index (0 if none).
 int32_t ThreadTid(uint16_t ThreadIndex);
+// Into Name (at least 17 bytes): the name the thread of an index had when it
+// registered ("" if none).
+void RegisteredThreadName(uint16_t ThreadIndex, char *Name);
 
 // Step 1 of the strict begin hook alone: claim a free slot of Addr's bucket
 // for the calling thread, without looking for other writers after.
@@ -169,6 +172,9 @@ struct ConflictWriter {
   const Site *site; // null: the site could not be read ("<unknown site>")
   int32_t tid;
   bool is_current; // the thread running the report (names it by prctl)
+  // Its thread's index (0: unknown), whose registered name stands in once
+  // the thread has exited.
+  uint16_t thread_index = 0;
   // A write that began and ended during the current thread's loop of
   // lookups (found at the end of a read window): "wrote it during these
   // reads", not "was writing it".

@@ -146,35 +146,39 @@ static void PrintLocation(Output &Out, const Site &S) {
     Out.str(":").dec(S.column);
 }
 
-// Into Name (at least 17 bytes): the thread's name, "?" if unavailable.
-static void ReadThreadName(const ConflictWriter &W, char *Name) {
-  Name[0] = '?';
-  Name[1] = 0;
-  if (W.is_current) {
-    char Comm[17] = {};
-    if (prctl(PR_GET_NAME, Comm, 0, 0, 0) == 0 && Comm[0]) {
-      for (int I = 0; I < 17; ++I)
-        Name[I] = Comm[I];
-    }
-    return;
-  }
-  if (W.tid <= 0)
-    return;
+// Into Name (at least 17 bytes): the name of the live thread Tid of this
+// process; false if there is none.
+static bool ReadProcThreadName(int32_t Tid, char *Name) {
   char Path[64];
   Output P(-1, Path, sizeof(Path));
-  P.str("/proc/self/task/").dec(uint64_t(W.tid)).str("/comm").str("", 1);
+  P.str("/proc/self/task/").dec(uint64_t(Tid)).str("/comm").str("", 1);
   int Fd = open(Path, O_RDONLY | O_CLOEXEC);
   if (Fd < 0)
-    return;
+    return false;
   ssize_t N = read(Fd, Name, 16);
   close(Fd);
-  if (N <= 0) {
-    Name[0] = '?';
-    N = 1;
-  }
+  if (N <= 0)
+    return false;
   Name[N] = 0;
   if (Name[N - 1] == '\n')
     Name[N - 1] = 0;
+  return true;
+}
+
+// Into Name (at least 17 bytes): the thread's name, "?" if unavailable. A
+// thread that has exited is named as it was when it registered.
+static void ReadThreadName(const ConflictWriter &W, char *Name) {
+  Name[0] = 0;
+  if (W.is_current) {
+    char Comm[17] = {};
+    if (prctl(PR_GET_NAME, Comm, 0, 0, 0) == 0) {
+      for (int I = 0; I < 17; ++I)
+        Name[I] = Comm[I];
+    }
+  } else if (!(W.tid > 0 && ReadProcThreadName(W.tid, Name)) &&
+             W.thread_index != 0) {
+    RegisteredThreadName(W.thread_index, Name);
+  }
   if (!Name[0]) {
     Name[0] = '?';
     Name[1] = 0;

@@ -17,6 +17,7 @@
 #include <regex>
 #include <sched.h>
 #include <thread>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -356,6 +357,45 @@ TEST_P(ReadWindowDeathTest, WriteBegunAndEndedDuringTheReadsIsReported) {
       ::testing::KilledBySignal(SIGABRT),
       WindowReportPattern(Map, kWindowSite, "mg-reader", kFirstSite,
                           "mg-writer"));
+}
+
+TEST_P(ReadWindowDeathTest, AWriterThatHasExitedKeepsItsNameAndTid) {
+  // The write begun and ended during the reads was its thread's last: the
+  // thread has exited (its /proc/self/task entry is gone) when the loop
+  // ends, and the report still names it and gives its tid.
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(737);
+  ChildResult R = RunInChild([M, Map] {
+    g_options.halt_on_error = false;
+    NameThisThread("mg-reader");
+    uint64_t Snapshot = SnapshotOf(M, Map);
+    pid_t Tid = 0;
+    std::thread Writer([M, Map, &Tid] {
+      NameThisThread("mg-gone");
+      Tid = Gettid();
+      End(M, Map, &kFirstSite, Begin(M, Map, &kFirstSite));
+    });
+    Writer.join();
+    std::string Task = "/proc/self/task/" + std::to_string(Tid);
+    for (int I = 0; I < 5000 && access(Task.c_str(), F_OK) == 0; ++I)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (access(Task.c_str(), F_OK) == 0)
+      _exit(3); // the thread is still there
+    if (!IsOthersTombstone(SnapshotOf(M, Map), Map))
+      _exit(4); // the write did not end in the map's slot
+    printf("%d\n", int(Tid));
+    fflush(stdout);
+    ReadWindow(M, Map, &kWindowSite, Snapshot);
+  });
+  ASSERT_TRUE(WIFEXITED(R.status)) << R.err;
+  EXPECT_EQ(WEXITSTATUS(R.status), 66) << R.err;
+  ASSERT_NE(R.out, "");
+  std::string Tid = R.out.substr(0, R.out.size() - 1);
+  EXPECT_NE(R.err.find("  while thread " + Tid +
+                       " \"mg-gone\" wrote it during these reads in "
+                       "writerA() at first.cpp:10:5 [insert]\n"),
+            std::string::npos)
+      << R.err;
 }
 
 TEST_P(ReadWindowDeathTest, WriteAfterTheReadersOwnWriteIsReported) {
