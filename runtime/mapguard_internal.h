@@ -213,7 +213,8 @@ void LockReports();
 void UnlockReports();
 void ResetReportLockAfterFork();
 
-// The file descriptor for reports under g_options.log_path; CloseLogFd after.
+// The file descriptor for reports under g_options.log_path (stderr, after a
+// warning the first time, if the file cannot be opened); CloseLogFd after.
 int OpenLogFd();
 void CloseLogFd(int Fd);
 

@@ -7,8 +7,9 @@
 //                       report each pair of sites once and exit with
 //                       `exitcode` at the end (0)
 //   exitcode=0..255     the exit status after reports (66)
-//   log_path=PATH       reports go to PATH.<pid>; "stderr" (the default)
-//                       and "stdout" name the streams
+//   log_path=PATH       reports go to PATH.<pid> (to stderr, after one
+//                       warning, if it cannot be opened); "stderr" (the
+//                       default) and "stdout" name the streams
 //   verbosity=N         1: print the options at startup and the number of
 //                       untracked writes at exit (0)
 //   handoff_hold_us=N   how long a write that takes a map over from another

@@ -29,6 +29,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -121,7 +122,22 @@ int __mapguard::OpenLogFd() {
   Output Out(-1, Name, sizeof(Name)); // never flushes: Name is large enough
   Out.str(Path).str(".").dec(uint64_t(getpid())).str("", 1);
   int Fd = open(Name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  return Fd >= 0 ? Fd : 2; // a report must not get lost
+  if (Fd >= 0)
+    return Fd;
+  // A report must not get lost: it goes to stderr, after one warning (no
+  // strerror, which may allocate to translate).
+  int Error = errno;
+  static std::atomic<bool> Warned;
+  if (!Warned.exchange(true, std::memory_order_relaxed)) {
+    char Buf[256];
+    Output Out(2, Buf, sizeof(Buf));
+    Out.pid().str("WARNING: MapGuard: cannot open log file ").str(Name);
+    if (const char *ErrorName = strerrorname_np(Error))
+      Out.str(" (").str(ErrorName).str(")");
+    Out.str("; writing reports to stderr\n");
+    Out.flush();
+  }
+  return 2;
 }
 
 void __mapguard::CloseLogFd(int Fd) {
