@@ -19,92 +19,6 @@ using namespace llvm;
 
 namespace mapguard {
 
-/// How deep SyncAnalysis follows calls before it gives up ("could").
-constexpr unsigned MaxCallDepth = 8;
-
-bool SyncAnalysis::isSyncFree(const Function &F, unsigned Depth) {
-  if (F.hasFnAttribute(Attribute::NoSync))
-    return true; // most intrinsics, and what LLVM has inferred
-  if (IsContainerCode(F))
-    return true; // part of a container operation: trusted, as the write is
-  if (F.isDeclaration() || F.isInterposable())
-    return false;
-  if (Depth > MaxCallDepth) {
-    HitDepthLimit = true;
-    return false;
-  }
-  auto [It, Inserted] =
-      Judged.try_emplace(&F, Judgement{Judgement::Judging, Depth});
-  if (!Inserted) {
-    const Judgement &J = It->second;
-    switch (J.State) {
-    case Judgement::Free:
-      return true;
-    case Judgement::Could:
-    case Judgement::Judging: // recursion: "could"
-      return false;
-    case Judgement::TooDeep:
-      if (Depth >= J.Depth) { // no more room below than last time
-        HitDepthLimit = true;
-        return false;
-      }
-      It->second = {Judgement::Judging, Depth}; // more room: judge again
-      break;
-    }
-  }
-  // The first instruction that could synchronise decides: HitDepthLimit,
-  // cleared here, then says whether that was only the depth limit.
-  bool OuterHit = HitDepthLimit;
-  HitDepthLimit = false;
-  bool Free = true;
-  for (const Instruction &I : instructions(F))
-    if (maySynchronize(I, Depth + 1)) {
-      Free = false;
-      break;
-    }
-  bool TooDeep = !Free && HitDepthLimit;
-  Judged[&F] = {Free      ? Judgement::Free
-                : TooDeep ? Judgement::TooDeep
-                          : Judgement::Could,
-                Depth};
-  HitDepthLimit = OuterHit || TooDeep;
-  return Free;
-}
-
-/// Stronger than relaxed: an access that can take part in happens-before.
-/// (Relaxed atomics order nothing without a fence, and fences count.)
-static bool ordersOthers(AtomicOrdering O) {
-  return isStrongerThan(O, AtomicOrdering::Monotonic);
-}
-
-bool SyncAnalysis::maySynchronize(const Instruction &I, unsigned Depth) {
-  if (isa<FenceInst>(I))
-    return true;
-  // Volatile accesses count too: older code uses them as hand-made flags.
-  if (auto *L = dyn_cast<LoadInst>(&I))
-    return L->isVolatile() || ordersOthers(L->getOrdering());
-  if (auto *S = dyn_cast<StoreInst>(&I))
-    return S->isVolatile() || ordersOthers(S->getOrdering());
-  if (auto *RMW = dyn_cast<AtomicRMWInst>(&I))
-    return RMW->isVolatile() || ordersOthers(RMW->getOrdering());
-  if (auto *CX = dyn_cast<AtomicCmpXchgInst>(&I))
-    return CX->isVolatile() || ordersOthers(CX->getSuccessOrdering()) ||
-           ordersOthers(CX->getFailureOrdering());
-  if (auto *MI = dyn_cast<MemIntrinsic>(&I))
-    return MI->isVolatile();
-  const auto *CB = dyn_cast<CallBase>(&I);
-  if (!CB)
-    return false;
-  if (const auto *Asm = dyn_cast<InlineAsm>(CB->getCalledOperand()))
-    // asm volatile("" ::: "memory"): a compiler barrier, no instruction.
-    return !StringRef(Asm->getAsmString()).trim().empty();
-  const Function *Callee = CB->getCalledFunction();
-  if (Callee && (Callee->getName() == "__clang_call_terminate" ||
-                 Callee->getName() == "_ZSt9terminatev"))
-    return false; // a noexcept function's handler: the program ends there
-  return !Callee || !isSyncFree(*Callee, Depth);
-}
-
 //===----------------------------------------------------------------------===//
 // Which map: the same one on every iteration
 //===----------------------------------------------------------------------===//
@@ -250,13 +164,14 @@ struct Planner {
         if (II && (Blocks.contains(II->getUnwindDest()) ||
                    !II->getUnwindDest()->isLandingPad()))
           return std::nullopt; // caught inside the loop, or funclet EH
+        // No call may synchronise, container operations included.
+        if (Sync.maySynchronize(*CB))
+          return std::nullopt;
         LoopCall Kind = Classify(*CB);
         if (Kind == LoopCall::Other) {
-          // Anything else: no synchronisation, and (a write window, which
-          // must close on every way out) no exception. A read window's
-          // check is only skipped by an exception that leaves the function.
-          if (Sync.maySynchronize(*CB))
-            return std::nullopt;
+          // Anything else: no exception either in a write window, which
+          // must close on every way out. A read window's check is only
+          // skipped by an exception that leaves the function.
           if (!ReadMap && (II || mayThrow(*CB)))
             return std::nullopt;
           continue;

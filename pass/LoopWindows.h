@@ -16,29 +16,22 @@
 // reported, every overlap a per-write window would see is still seen, and a
 // write that lands between two of the loop's calls is caught too.
 //
-// "Nothing that could synchronise" is decided on the IR before inlining:
-// every instruction of the loop is a map operation call (trusted: what a
-// container does inside is part of the write), a call to a function whose
-// body, followed through its calls, holds no fence, no atomic access
-// stronger than relaxed (relaxed ones order nothing without a fence), no
-// volatile access, no inline assembly (beyond the empty compiler barriers
-// that benchmark libraries use) and no call to an unknown function, or
-// ordinary code (a noexcept function's std::terminate handler counts as
-// nothing: the program ends there). Calls outside the containers must not
-// throw. What a
-// container calls back (hash, comparator, allocator, element constructors)
-// is taken to be part of the write: a callback that hands the map to another
-// thread twice within one call is out of reach.
+// "Nothing that could synchronise" is decided on the IR before inlining, by
+// SyncAnalysis: every call in the loop, the window's own writes and lookups
+// included, is judged by what its callee does, container operations too (an
+// erase runs element destructors, which may join or unlock). Calls outside
+// the containers must not throw.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MAPGUARD_LOOPWINDOWS_H
 #define MAPGUARD_LOOPWINDOWS_H
 
+#include "SyncAnalysis.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
-#include <functional>
 
 namespace llvm {
 class BasicBlock;
@@ -57,39 +50,6 @@ enum class LoopCall {
   GuardedWrite, ///< a write to be guarded (its map is writtenMap())
   CheckedRead,  ///< a lookup to be checked (a map operation in a write
                 ///< window; in a read window, its map is ReadMap())
-};
-
-/// Whether code could synchronise with another thread. Functions are judged
-/// once, by their bodies; a recursion or a chain of calls deeper than a few
-/// levels counts as "could". A function judged "could" only because the
-/// chain below it was too deep from where it was met is judged again when
-/// it is met nearer the top, where the same chain fits (at most once per
-/// level, so the work stays bounded).
-class SyncAnalysis {
-public:
-  /// IsContainerCode is kept (a copy: the caller's lambda may be a
-  /// temporary).
-  explicit SyncAnalysis(
-      std::function<bool(const llvm::Function &)> IsContainerCode)
-      : IsContainerCode(std::move(IsContainerCode)) {}
-
-  /// Whether \p I could synchronise (a call: whether its callee could).
-  bool maySynchronize(const llvm::Instruction &I, unsigned Depth = 0);
-
-private:
-  bool isSyncFree(const llvm::Function &F, unsigned Depth);
-
-  /// A function's judgement. TooDeep: "could", but only because a chain of
-  /// calls below it went deeper than the limit when it was judged at Depth.
-  struct Judgement {
-    enum { Judging, Free, Could, TooDeep } State;
-    unsigned Depth;
-  };
-  std::function<bool(const llvm::Function &)> IsContainerCode;
-  llvm::DenseMap<const llvm::Function *, Judgement> Judged;
-  /// Set when a "could" came from the depth limit, for the caller to tell
-  /// a TooDeep judgement from a Could one.
-  bool HitDepthLimit = false;
 };
 
 /// One loop whose guarded writes all go to one map: what the pass needs to

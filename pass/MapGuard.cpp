@@ -220,6 +220,7 @@ private:
   /// The map a lookup's call reads (its `this`), or null.
   static Value *readMap(const CallBase &CB);
   ResumeInst *createCleanup(Function &F, const DebugLoc &DL, StringRef Name);
+  void remarkAddressesTaken();
   InvokeInst *makeInvoke(CallInst *CI, BasicBlock *Cleanup);
 
   Module &M;
@@ -575,6 +576,43 @@ InvokeInst *MapGuardInstrumenter::makeInvoke(CallInst *CI,
   return II;
 }
 
+/// A map write called through a pointer is not seen: says so once per
+/// function where a write's address is taken (a member-function pointer
+/// such as &std::set<int>::clear is a constant the function stores).
+void MapGuardInstrumenter::remarkAddressesTaken() {
+  for (Function &Write : M) {
+    if (!Write.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
+                               /*IgnoreAssumeLikeCalls=*/true,
+                               /*IgnoreLLVMUsed=*/true))
+      continue;
+    const MapOperation *Op = classifyCallee(&Write);
+    if (!Op)
+      continue;
+    // The instructions that use the address, through constants.
+    SmallVector<const User *, 8> Work(Write.users());
+    SmallPtrSet<const User *, 8> Seen;
+    SmallPtrSet<const Function *, 4> Remarked;
+    while (!Work.empty()) {
+      const User *U = Work.pop_back_val();
+      if (!Seen.insert(U).second)
+        continue;
+      if (isa<Constant>(U) && !isa<GlobalValue>(U)) {
+        Work.append(U->user_begin(), U->user_end());
+        continue;
+      }
+      const auto *I = dyn_cast<Instruction>(U);
+      if (!I || !shouldInstrumentFunction(*I->getFunction()))
+        continue;
+      const auto *CB = dyn_cast<CallBase>(I);
+      if (CB && CB->getCalledOperand() == &Write &&
+          !is_contained(CB->args(), &Write))
+        continue; // a direct call: guarded as a site
+      if (Remarked.insert(I->getFunction()).second)
+        remarkAddressTaken(*I, *Op);
+    }
+  }
+}
+
 /// Whether F is part of a container: one of its operations, or its code.
 bool MapGuardInstrumenter::isContainerCode(const Function &F) {
   return classifyCallee(&F) || classifyReadCallee(&F) ||
@@ -605,7 +643,7 @@ void MapGuardInstrumenter::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
     if (Functions.empty() || Functions.back() != F)
       Functions.push_back(F); // sites are collected function by function
   }
-  SyncAnalysis Sync([this](const Function &F) { return isContainerCode(F); });
+  SyncAnalysis Sync(M);
   auto Classify = [&](const CallBase &CB) {
     if (GuardedIndex.count(&CB))
       return LoopCall::GuardedWrite;
@@ -770,7 +808,7 @@ void MapGuardInstrumenter::guardReadWindows(ArrayRef<WriteSite> Sites,
   needHooks();
   if (!Hooks->hasInlineChecks())
     return; // -mapguard-inline=0: the runtime sees every lookup
-  SyncAnalysis Sync([this](const Function &F) { return isContainerCode(F); });
+  SyncAnalysis Sync(M);
   auto ReadAt = [&](const CallBase *CB) -> ReadSite & {
     return Reads[ReadIndex.lookup(CB)];
   };
@@ -932,6 +970,7 @@ bool MapGuardInstrumenter::run() {
     }
   }
 
+  remarkAddressesTaken();
   M.addModuleFlag(Module::Max, InstrumentedFlag, 1);
   bool Changed = false;
   // Recorded before the instrumentation may replace the calls.

@@ -283,7 +283,9 @@ std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
   if (!mayNameContainer(MangledName, /*Internal=*/false))
     return std::nullopt;
   std::optional<DemangledFunction> F = demangleFunction(MangledName);
-  if (!F || !isWriteMember(F->BaseName))
+  // max_load_factor(float) rehashes; max_load_factor() only reads.
+  if (!F || !(isWriteMember(F->BaseName) ||
+              (F->BaseName == "max_load_factor" && F->Parameters == "(float)")))
     return std::nullopt;
   if (classifyContainer(templateName(F->Context)) == ContainerKind::None)
     return std::nullopt;

@@ -216,4 +216,15 @@ void reportError(LLVMContext &Ctx, const Twine &Message) {
   Ctx.diagnose(DiagnosticInfoMapGuard(Message));
 }
 
+void remarkAddressTaken(const Instruction &Where, const MapOperation &Op) {
+  OptimizationRemarkEmitter ORE(Where.getFunction());
+  ORE.emit([&] {
+    return OptimizationRemarkMissed(RemarkPass, "AddressTaken", &Where)
+           << "unguarded write: " << ore::NV("Container", Op.Container)
+           << "::" << ore::NV("Operation", Op.Operation)
+           << " (its address is taken here: calls through a function or "
+              "member-function pointer are not checked)";
+  });
+}
+
 } // namespace mapguard

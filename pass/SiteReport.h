@@ -27,6 +27,7 @@
 namespace llvm {
 class BasicBlock;
 class CallBase;
+class Instruction;
 class LLVMContext;
 class Module;
 class Twine;
@@ -82,6 +83,10 @@ void remarkReadWindow(const llvm::CallBase &First, llvm::StringRef Container,
 /// Reports a MapGuard error (a bad option or file) through the context's
 /// diagnostic handler: clang prints "error: MapGuard: ..." and fails the
 /// compilation; opt prints it and exits non-zero.
+/// Says that a map write's address is taken at \p Where: calls through the
+/// pointer are not checked.
+void remarkAddressTaken(const llvm::Instruction &Where, const MapOperation &Op);
+
 void reportError(llvm::LLVMContext &Ctx, const llvm::Twine &Message);
 
 } // namespace mapguard
