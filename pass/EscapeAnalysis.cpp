@@ -34,22 +34,6 @@ namespace mapguard {
 /// reference to a map is two).
 static constexpr unsigned MaxReferenceDepth = 4;
 
-SmallVector<Value *, 2> mapsWrittenBy(const CallBase &CB,
-                                      const MapOperation &Op) {
-  unsigned ThisArg = containerArgument(CB);
-  unsigned NumMaps = Op.AlsoWritesFirstArgument ? 2 : 1;
-  SmallVector<Value *, 2> Maps;
-  if (CB.arg_size() < ThisArg + NumMaps)
-    return {};
-  for (unsigned I = 0; I != NumMaps; ++I) {
-    Value *Map = CB.getArgOperand(ThisArg + I);
-    if (!Map->getType()->isPointerTy())
-      return {};
-    Maps.push_back(Map);
-  }
-  return Maps;
-}
-
 std::optional<std::string> LocalMapEscapeAnalysis::whyShared(const Value *Map) {
   return whyShared(Map, 0);
 }

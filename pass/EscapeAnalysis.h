@@ -51,13 +51,6 @@ private:
   llvm::StringMap<std::optional<ContainerMember>> Members;
 };
 
-/// The maps a recognised write \p CB writes: `this` (the first argument,
-/// or the second after an sret result pointer) and, for swap, merge and
-/// move assignment, the argument after it. Empty when the call does not
-/// have that shape (the instrumentation then reports it as unsupported).
-llvm::SmallVector<llvm::Value *, 2> mapsWrittenBy(const llvm::CallBase &CB,
-                                                  const MapOperation &Op);
-
 } // namespace mapguard
 
 #endif // MAPGUARD_ESCAPEANALYSIS_H

@@ -8,7 +8,6 @@
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Analysis/LoopInfo.h"
-#include "llvm/IR/Dominators.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/InstIterator.h"
@@ -144,6 +143,39 @@ struct Planner {
       visit(*Inner);
   }
 
+  /// The blocks the loop exits to, into W.Exits; false when a hook cannot
+  /// go at the top of one (funclet EH, or an exit by indirectbr).
+  static bool collectExits(Loop &L, LoopWindow &W) {
+    SmallVector<BasicBlock *, 4> Exits;
+    L.getUniqueExitBlocks(Exits);
+    for (BasicBlock *Exit : Exits) {
+      if (Exit->isEHPad() && !Exit->isLandingPad())
+        return false; // funclet EH: no place for a hook
+      for (BasicBlock *Pred : predecessors(Exit))
+        if (L.contains(Pred) && isa<IndirectBrInst>(Pred->getTerminator()))
+          return false;
+    }
+    W.Exits.assign(Exits.begin(), Exits.end());
+    return true;
+  }
+
+  /// Where a read or iteration window takes its snapshot of \p Map: before
+  /// begin(), or at the end of a preheader that branches straight into the
+  /// loop (else at the first lookup of each run).
+  void placeSnapshot(Loop &L, LoopWindow &W, Value *Map) {
+    if (Begin) {
+      W.Begin = Begin;
+      W.Preheader = Begin->getParent();
+      W.PreheaderMap = ReadMap(*Begin);
+    } else if (BasicBlock *Pre = L.getLoopPreheader()) {
+      if (auto *Br = dyn_cast<BranchInst>(Pre->getTerminator()))
+        if (Br->isUnconditional() && !W.Reads.empty()) {
+          W.Preheader = Pre;
+          W.PreheaderMap = hoistInvariant(Map, Br, L.getBlocksSet());
+        }
+    }
+  }
+
   std::optional<LoopWindow> plan(Loop &L) {
     const BlockSet &Blocks = L.getBlocksSet();
     LoopWindow W;
@@ -208,27 +240,12 @@ struct Planner {
     }
     if (W.Writes.empty() && W.Reads.empty() && !Begin)
       return std::nullopt;
-    SmallVector<BasicBlock *, 4> Exits;
-    L.getUniqueExitBlocks(Exits);
-    for (BasicBlock *Exit : Exits) {
-      if (Exit->isEHPad() && !Exit->isLandingPad())
-        return std::nullopt; // funclet EH: no place for a hook
-      for (BasicBlock *Pred : predecessors(Exit))
-        if (Blocks.contains(Pred) && isa<IndirectBrInst>(Pred->getTerminator()))
-          return std::nullopt;
-    }
-    W.Exits.assign(Exits.begin(), Exits.end());
-    if (Begin) {
-      W.Begin = Begin;
-      W.Preheader = Begin->getParent();
-      W.PreheaderMap = ReadMap(*Begin);
-    } else if (BasicBlock *Pre = L.getLoopPreheader()) {
-      if (auto *Br = dyn_cast<BranchInst>(Pre->getTerminator()))
-        if (Br->isUnconditional() && !W.Reads.empty()) {
-          W.Preheader = Pre;
-          W.PreheaderMap = hoistInvariant(Map, Br, Blocks);
-        }
-    }
+    if (!collectExits(L, W))
+      return std::nullopt;
+    W.Kind = Begin     ? LoopWindow::Iteration
+             : ReadMap ? LoopWindow::Read
+                       : LoopWindow::Write;
+    placeSnapshot(L, W, Map);
     if (DebugLoc Loc = L.getStartLoc())
       W.Line = Loc.getLine();
     return W;
@@ -236,23 +253,21 @@ struct Planner {
 };
 } // namespace
 
-/// The windows the planner P takes in F, outer loops first.
-static SmallVector<LoopWindow, 2> planAll(Function &F, Planner &P) {
-  DominatorTree DT(F);
-  LoopInfo LI(DT);
+/// The windows the planner P takes in LI's loops, outer loops first.
+static SmallVector<LoopWindow, 2> planAll(LoopInfo &LI, Planner &P) {
   for (Loop *L : LI)
     P.visit(*L);
   return std::move(P.Windows);
 }
 
 SmallVector<LoopWindow, 2>
-planLoopWindows(Function &F, SyncAnalysis &Sync,
+planLoopWindows(Function &F, LoopInfo &LI, SyncAnalysis &Sync,
                 function_ref<LoopCall(const CallBase &)> Classify,
                 function_ref<Value *(const CallBase &)> WrittenMap,
                 function_ref<bool(CallBase &)> CanGuardUnwinding) {
   Planner P{F, Sync, Classify, WrittenMap, CanGuardUnwinding, nullptr,
             nullptr, {}};
-  return planAll(F, P);
+  return planAll(LI, P);
 }
 
 /// Whether the iteration begun by \p Begin reaches the loop whose preheader
@@ -273,12 +288,10 @@ static bool reachesLoopQuietly(CallBase &Begin, SyncAnalysis &Sync) {
 }
 
 SmallVector<LoopWindow, 2>
-planIterationWindows(Function &F, SyncAnalysis &Sync,
+planIterationWindows(Function &F, LoopInfo &LI, SyncAnalysis &Sync,
                      function_ref<LoopCall(const CallBase &)> Classify,
                      function_ref<Value *(const CallBase &)> ReadMap,
                      ArrayRef<CallBase *> Begins) {
-  DominatorTree DT(F);
-  LoopInfo LI(DT);
   SmallVector<LoopWindow, 2> Windows;
   for (CallBase *Begin : Begins) {
     if (!ReadMap(*Begin) || !reachesLoopQuietly(*Begin, Sync))
@@ -296,11 +309,11 @@ planIterationWindows(Function &F, SyncAnalysis &Sync,
 }
 
 SmallVector<LoopWindow, 2>
-planReadWindows(Function &F, SyncAnalysis &Sync,
+planReadWindows(Function &F, LoopInfo &LI, SyncAnalysis &Sync,
                 function_ref<LoopCall(const CallBase &)> Classify,
                 function_ref<Value *(const CallBase &)> ReadMap) {
   Planner P{F, Sync, Classify, nullptr, nullptr, ReadMap, nullptr, {}};
-  return planAll(F, P);
+  return planAll(LI, P);
 }
 
 } // namespace mapguard

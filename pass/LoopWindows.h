@@ -38,6 +38,7 @@ class BasicBlock;
 class CallBase;
 class Function;
 class Instruction;
+class LoopInfo;
 class Value;
 } // namespace llvm
 
@@ -55,6 +56,9 @@ enum class LoopCall {
 /// One loop whose guarded writes all go to one map: what the pass needs to
 /// open its window at each write and close it on every way out.
 struct LoopWindow {
+  /// A window over writes, over lookups (Reads), or over an iteration
+  /// (Begin).
+  enum WindowKind { Write, Read, Iteration } Kind = Write;
   llvm::SmallVector<llvm::CallBase *, 4> Writes;
   /// A read window's lookups (and no Writes): see planReadWindows.
   llvm::SmallVector<llvm::CallBase *, 4> Reads;
@@ -86,7 +90,7 @@ struct LoopWindow {
 ///   WrittenMap: the one map a GuardedWrite writes, or null (two maps).
 ///   CanGuardUnwinding: whether a write's unwind path can carry a hook.
 llvm::SmallVector<LoopWindow, 2> planLoopWindows(
-    llvm::Function &F, SyncAnalysis &Sync,
+    llvm::Function &F, llvm::LoopInfo &LI, SyncAnalysis &Sync,
     llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
     llvm::function_ref<llvm::Value *(const llvm::CallBase &)> WrittenMap,
     llvm::function_ref<bool(llvm::CallBase &)> CanGuardUnwinding);
@@ -104,7 +108,7 @@ llvm::SmallVector<LoopWindow, 2> planLoopWindows(
 /// loop's first lookup and its end, nothing can order another thread's
 /// write after one lookup and before the next.
 llvm::SmallVector<LoopWindow, 2> planReadWindows(
-    llvm::Function &F, SyncAnalysis &Sync,
+    llvm::Function &F, llvm::LoopInfo &LI, SyncAnalysis &Sync,
     llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
     llvm::function_ref<llvm::Value *(const llvm::CallBase &)> ReadMap);
 
@@ -117,7 +121,7 @@ llvm::SmallVector<LoopWindow, 2> planReadWindows(
 /// held just before begin()), as a read window is. Lookups in the loop keep
 /// their own checks.
 llvm::SmallVector<LoopWindow, 2> planIterationWindows(
-    llvm::Function &F, SyncAnalysis &Sync,
+    llvm::Function &F, llvm::LoopInfo &LI, SyncAnalysis &Sync,
     llvm::function_ref<LoopCall(const llvm::CallBase &)> Classify,
     llvm::function_ref<llvm::Value *(const llvm::CallBase &)> ReadMap,
     llvm::ArrayRef<llvm::CallBase *> Begins);

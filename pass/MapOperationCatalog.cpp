@@ -12,6 +12,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Demangle/Demangle.h"
+#include "llvm/IR/Function.h"
 #include "llvm/IR/InstrTypes.h"
 
 #include <cctype>
@@ -261,35 +262,28 @@ unsigned containerArgument(const CallBase &CB) {
   return CB.paramHasAttr(0, Attribute::StructRet) ? 1 : 0;
 }
 
-std::optional<MapRead> classifyMapRead(StringRef MangledName) {
+std::optional<MapOperation> classifyMapOperation(StringRef MangledName) {
   if (!mayNameContainer(MangledName, /*Internal=*/false))
     return std::nullopt;
   std::optional<DemangledFunction> F = demangleFunction(MangledName);
   if (!F || classifyContainer(templateName(F->Context)) == ContainerKind::None)
     return std::nullopt;
-  std::optional<MapRead::ReadKind> Kind =
-      StringSwitch<std::optional<MapRead::ReadKind>>(F->BaseName)
-          .Cases("find", "count", "contains", "at", MapRead::Lookup)
-          .Cases("equal_range", "lower_bound", "upper_bound", MapRead::Lookup)
-          .Cases("begin", "cbegin", "rbegin", "crbegin", MapRead::Iteration)
+  std::optional<AccessKind> Kind =
+      StringSwitch<std::optional<AccessKind>>(F->BaseName)
+          .Cases("find", "count", "contains", "at", AccessKind::Lookup)
+          .Cases("equal_range", "lower_bound", "upper_bound",
+                 AccessKind::Lookup)
+          .Cases("begin", "cbegin", "rbegin", "crbegin", AccessKind::Iteration)
           .Default(std::nullopt);
+  // max_load_factor(float) rehashes; max_load_factor() only reads.
+  if (!Kind && (isWriteMember(F->BaseName) ||
+                (F->BaseName == "max_load_factor" &&
+                 F->Parameters == "(float)")))
+    Kind = AccessKind::Write;
   if (!Kind)
     return std::nullopt;
-  return MapRead{*Kind, dropDefaultTemplateArguments(F->Context),
-                 F->BaseName};
-}
-
-std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
-  if (!mayNameContainer(MangledName, /*Internal=*/false))
-    return std::nullopt;
-  std::optional<DemangledFunction> F = demangleFunction(MangledName);
-  // max_load_factor(float) rehashes; max_load_factor() only reads.
-  if (!F || !(isWriteMember(F->BaseName) ||
-              (F->BaseName == "max_load_factor" && F->Parameters == "(float)")))
-    return std::nullopt;
-  if (classifyContainer(templateName(F->Context)) == ContainerKind::None)
-    return std::nullopt;
   MapOperation Op;
+  Op.Kind = *Kind;
   Op.Container = dropDefaultTemplateArguments(F->Context);
   Op.Operation = F->BaseName;
   if (F->BaseName == "swap" || F->BaseName == "merge")
@@ -298,6 +292,40 @@ std::optional<MapOperation> classifyMapWrite(StringRef MangledName) {
     // Move assignment empties its source: that is a write too.
     Op.AlsoWritesFirstArgument = F->Parameters == "(" + F->Context + "&&)";
   return Op;
+}
+
+SmallVector<Value *, 2> mapOperands(const CallBase &CB, const MapOperation &Op,
+                                    std::string *WhyNot) {
+  unsigned ThisArg = containerArgument(CB);
+  if (CB.arg_size() < ThisArg + Op.numMaps()) {
+    if (WhyNot)
+      *WhyNot = "the call has too few arguments for a map";
+    return {};
+  }
+  SmallVector<Value *, 2> Maps;
+  for (unsigned I = 0; I != Op.numMaps(); ++I) {
+    Value *Map = CB.getArgOperand(ThisArg + I);
+    if (!Map->getType()->isPointerTy()) {
+      if (WhyNot)
+        *WhyNot = "argument " + std::to_string(ThisArg + I) +
+                  " is not a pointer to a map";
+      return {};
+    }
+    Maps.push_back(Map);
+  }
+  return Maps;
+}
+
+const MapOperation *MapOperationCache::classify(const Function &Callee) {
+  auto [It, Inserted] = Cache.try_emplace(&Callee);
+  if (Inserted)
+    It->second = classifyMapOperation(Callee.getName());
+  return It->second ? &*It->second : nullptr;
+}
+
+const MapOperation *MapOperationCache::classify(const CallBase &CB) {
+  const Function *Callee = CB.getCalledFunction();
+  return Callee ? classify(*Callee) : nullptr;
 }
 
 std::optional<ContainerMember> classifyContainerMember(StringRef MangledName) {

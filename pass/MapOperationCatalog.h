@@ -13,13 +13,17 @@
 #ifndef MAPGUARD_MAPOPERATIONCATALOG_H
 #define MAPGUARD_MAPOPERATIONCATALOG_H
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
 #include <optional>
 #include <string>
 
 namespace llvm {
 class CallBase;
+class Function;
+class Value;
 } // namespace llvm
 
 namespace mapguard {
@@ -29,8 +33,16 @@ namespace mapguard {
 /// node handle that way).
 unsigned containerArgument(const llvm::CallBase &CB);
 
-/// One recognised write operation, as the instrumentation needs it.
+/// What a recognised call does to its map.
+enum class AccessKind {
+  Write,     ///< modifies it: guarded
+  Lookup,    ///< find, count, contains, at, equal_range, lower/upper_bound
+  Iteration, ///< begin, cbegin, rbegin, crbegin: starts an iteration
+};
+
+/// One recognised operation, as the instrumentation needs it.
 struct MapOperation {
+  AccessKind Kind = AccessKind::Write;
   /// Readable container type for reports,
   /// e.g. "std::unordered_map<std::string, int>".
   std::string Container;
@@ -39,22 +51,36 @@ struct MapOperation {
   /// swap(other), merge(source) and move assignment also write the map
   /// passed as the first argument after `this`.
   bool AlsoWritesFirstArgument = false;
+
+  bool isWrite() const { return Kind == AccessKind::Write; }
+  /// How many maps a call accesses: `this`, and the other map of a two-map
+  /// write.
+  unsigned numMaps() const { return AlsoWritesFirstArgument ? 2 : 1; }
 };
 
-/// Classifies a callee by its mangled name. Returns std::nullopt when the
-/// function is not a write operation of a recognised container.
-std::optional<MapOperation> classifyMapWrite(llvm::StringRef MangledName);
+/// The one entry point: classifies a callee by its mangled name as a write,
+/// lookup or iteration of a recognised container; std::nullopt for
+/// anything else.
+std::optional<MapOperation> classifyMapOperation(llvm::StringRef MangledName);
 
-/// Lookups (find, count, contains, at, equal_range, lower_bound,
-/// upper_bound) and the calls that start an iteration (begin, cbegin, rbegin,
-/// crbegin) of a recognised container: checked, not marked.
-struct MapRead {
-  enum ReadKind { Lookup, Iteration };
-  ReadKind Kind = Lookup;
-  std::string Container;
-  std::string Operation;
+/// The maps a call of \p Op accesses (numMaps() of them, `this` first), or
+/// an empty list, with the reason in \p WhyNot, when the call's arguments
+/// do not have that shape.
+llvm::SmallVector<llvm::Value *, 2> mapOperands(const llvm::CallBase &CB,
+                                                const MapOperation &Op,
+                                                std::string *WhyNot = nullptr);
+
+/// classifyMapOperation, once per callee for a module. The operations it
+/// returns stay valid as long as the cache.
+class MapOperationCache {
+public:
+  const MapOperation *classify(const llvm::Function &Callee);
+  /// The operation a direct call makes, or null.
+  const MapOperation *classify(const llvm::CallBase &CB);
+
+private:
+  std::map<const llvm::Function *, std::optional<MapOperation>> Cache;
 };
-std::optional<MapRead> classifyMapRead(llvm::StringRef MangledName);
 
 /// What escape analysis needs to know about a member function of one of the
 /// recognised containers (any member, not only the writes).

@@ -88,4 +88,41 @@ std::optional<std::string> ScopeLists::whyExcluded(const CallBase &CB) const {
   return std::nullopt;
 }
 
+/// The annotation MAPGUARD_NO_INSTRUMENT (include/mapguard/mapguard.h) puts
+/// on a function.
+static constexpr const char *NoInstrumentAnnotation = "mapguard_no_instrument";
+
+OptOuts::OptOuts(const Module &M) {
+  // clang lowers __attribute__((annotate("..."))) on a function into
+  // @llvm.global.annotations = [{ ptr @fn, ptr @str, ptr @file, i32, ptr }].
+  const GlobalVariable *GA = M.getNamedGlobal("llvm.global.annotations");
+  if (!GA || !GA->hasInitializer())
+    return;
+  auto *Entries = dyn_cast<ConstantArray>(GA->getInitializer());
+  if (!Entries)
+    return;
+  for (const Use &U : Entries->operands()) {
+    auto *Entry = dyn_cast<ConstantStruct>(U.get());
+    if (!Entry || Entry->getNumOperands() < 2)
+      continue;
+    auto *Fn = dyn_cast<Function>(Entry->getOperand(0)->stripPointerCasts());
+    auto *Str =
+        dyn_cast<GlobalVariable>(Entry->getOperand(1)->stripPointerCasts());
+    if (!Fn || !Str || !Str->hasInitializer())
+      continue;
+    auto *Text = dyn_cast<ConstantDataSequential>(Str->getInitializer());
+    if (Text && Text->isCString() && Text->getAsCString() == NoInstrumentAnnotation)
+      Functions.insert(Fn);
+  }
+}
+
+std::optional<std::string> OptOuts::why(const Function &F) const {
+  if (Functions.contains(&F))
+    return std::string("the function is marked MAPGUARD_NO_INSTRUMENT");
+  if (F.hasFnAttribute(Attribute::DisableSanitizerInstrumentation))
+    return std::string(
+        "the function has the disable_sanitizer_instrumentation attribute");
+  return std::nullopt;
+}
+
 } // namespace mapguard

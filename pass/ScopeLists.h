@@ -21,6 +21,7 @@
 #ifndef MAPGUARD_SCOPELISTS_H
 #define MAPGUARD_SCOPELISTS_H
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SpecialCaseList.h"
 
@@ -30,6 +31,7 @@
 
 namespace llvm {
 class CallBase;
+class Function;
 class LLVMContext;
 class Module;
 } // namespace llvm
@@ -58,6 +60,20 @@ private:
 
   std::shared_ptr<llvm::SpecialCaseList> Ignorelist, Allowlist;
   std::string IgnorelistPath, AllowlistPath;
+};
+
+/// The functions whose map writes are reported but not guarded: marked
+/// MAPGUARD_NO_INSTRUMENT (clang lowers the annotation into
+/// @llvm.global.annotations) or disable_sanitizer_instrumentation.
+class OptOuts {
+public:
+  OptOuts() = default;
+  explicit OptOuts(const llvm::Module &M);
+  /// Why \p F is opted out, or std::nullopt.
+  std::optional<std::string> why(const llvm::Function &F) const;
+
+private:
+  llvm::SmallPtrSet<const llvm::Function *, 8> Functions;
 };
 
 } // namespace mapguard

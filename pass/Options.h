@@ -1,0 +1,32 @@
+//===- Options.h - What the command line asks of the pass ----------------===//
+//
+// The -mapguard-* options (clang: -mllvm -mapguard-...), read once into a
+// MapGuardOptions for each run of the pass.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MAPGUARD_OPTIONS_H
+#define MAPGUARD_OPTIONS_H
+
+#include "llvm/Support/CommandLine.h"
+
+#include <string>
+
+namespace mapguard {
+
+/// What the command line asks of the pass, read once. The pipeline's own
+/// parameter (`-passes='mapguard<fast>'`) overrides the mode.
+struct MapGuardOptions {
+  bool Fast = false;
+  bool Elide = true;
+  bool LoopWindows = true;
+  bool Inline = true;
+  llvm::cl::boolOrDefault Outline = llvm::cl::BOU_UNSET;
+  std::string Ignorelist, Allowlist, Sites;
+
+  /// The -mapguard-* options as given.
+  static MapGuardOptions fromCommandLine();
+};
+
+} // namespace mapguard
+
+#endif // MAPGUARD_OPTIONS_H
