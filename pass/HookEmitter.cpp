@@ -1,27 +1,30 @@
 //===- HookEmitter.cpp - How a guarded write calls into the runtime -------===//
 //
 // Both modes emit the common case of a write inline and call the runtime
-// only otherwise. The inline paths mirror the runtime's tables
-// (runtime/flag_table.cpp, runtime/mapguard_internal.h):
+// only otherwise. The inline paths use the runtime's tables as
+// runtime/mapguard_abi.h lays them out (the runtime's side:
+// runtime/strict_table.cpp, runtime/fast_table.cpp):
 //
-//   h     = (map >> 3) * 0x9E3779B97F4A7C15
-//   key   = (map << 16) | __mapguard_thread_index        (a TLS load)
-//   slot  = fast:   &__mapguard_fast_table[h >> 50]
-//           strict: &__mapguard_strict_table[h >> 52].slots[home], where
-//                   home = (((h >> 36) & 0xffff) * 3) >> 16
+//   h     = (map >> kMapAlignBits) * kHashMultiplier
+//   key   = (map << kThreadIndexBits) | __mapguard_thread_index  (TLS load)
+//   tomb  = key | kTombBit
+//   slot  = fast:   &__mapguard_fast_table[h >> (64 - kFastSlotBits)]
+//           strict: &__mapguard_strict_table[bucket].slots[home], where
+//                   bucket = h >> (64 - kStrictBucketBits) and home is
+//                   StrictHomeSlot(map) computed from h
 //   seen  = slot->key
 //   inline = seen is free (0 or a tombstone: seen <= 0 signed)
 //            && (seen is not a tombstone of this map
-//                || seen == (key | 1 << 63)       // the thread's own
-//                || __mapguard_map_holds[h >> 52] >= 8)  // holds spent
-//            && thread index != 0 && 0 < map < 1 << 47
+//                || seen == tomb                   // the thread's own
+//                || __mapguard_map_holds[bucket] >= kHoldsPerMap)  // spent
+//            && thread index != 0 && IsTrackable(map)
 //            && __mapguard_fast_inline            // 0 under stress
 //
 //   fast begin:   if (inline) { slot->site = site; slot->key = key;
 //                               token = slot; }
 //                 else token = __mapguard_write_begin_fast(map, site);
 //   fast end:     if (token) {
-//                   if (token->key == key) token->key = key | 1 << 63;
+//                   if (token->key == key) token->key = tomb;
 //                   else __mapguard_write_end_fast(map, site, token);
 //                 }
 //   strict begin: if (inline && CAS(slot->key, seen, key)) {   // seq_cst
@@ -31,8 +34,9 @@
 //                          token = __mapguard_write_begin(map, site); }
 //                 } else token = __mapguard_write_begin(map, site);
 //   strict end:   if (token) {
-//                   if (bucket(token)->away == 0 && (token & ~1)->key == key)
-//                     { slot->site = 0; slot->key = key | 1 << 63; }
+//                   slot = token & ~kAwayTokenBit;
+//                   if (bucket(token)->away == 0 && slot->key == key)
+//                     { slot->site = site | kEndedSiteBit; slot->key = tomb; }
 //                   else __mapguard_write_end(map, site, token);
 //                 }
 //
@@ -42,8 +46,8 @@
 // thread that may still hold (NoteHandoff), a thread's first write, stress.
 // A strict write at home whose bucket has no write away from home
 // (bucket->away, seq_cst) has nothing else to look at; a write away from
-// home (the token's low bit) is counted there itself, so its end always
-// calls the runtime.
+// home (kAwayTokenBit in its token) is counted there itself, so its end
+// always calls the runtime.
 //
 // Fast mode's stores are monotonic: on x86-64 the site still reaches memory
 // before the key (TSO), and a release store would make the optimiser treat
@@ -52,30 +56,61 @@
 //
 //===----------------------------------------------------------------------===//
 #include "HookEmitter.h"
+// The contract with the runtime. (Relative: the plugin's include path does
+// not name runtime/.)
+#include "../runtime/mapguard_abi.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
+#include <type_traits>
+
 using namespace llvm;
 
 namespace mapguard {
 
-// The runtime's fast table geometry and key layout.
-constexpr unsigned FastSlotBits = 14;
-constexpr unsigned StrictBucketBits = 12;
-constexpr unsigned StrictSlotsPerBucket = 3;
-constexpr uint64_t HashMultiplier = 0x9E3779B97F4A7C15ull;
-constexpr unsigned ThreadIndexBits = 16;
-constexpr unsigned AddressBits = 47;
-constexpr uint64_t TombBit = uint64_t(1) << 63;
-// Strict mode: a write's end leaves its site in the slot with this bit set.
-constexpr uint64_t EndedSiteBit = 1;
-// The runtime's per-map hold counters (hashed like a bucket) and the count
-// after which a map's handoffs no longer hold.
-constexpr unsigned MapHoldBits = 12;
-constexpr unsigned HoldsPerMap = 8;
+namespace abi = __mapguard;
+
+// The IR types below, field by field, as mapguard_abi.h lays them out:
+//   site:   { ptr, ptr, ptr, ptr, i32, i32 }
+//   slot:   { i64 key, ptr site }
+//   bucket: { [kSlotsPerBucket x slot], i64 away, i64 (spare) }
+constexpr unsigned SlotSiteField = 1;
+constexpr unsigned BucketSlotsField = 0;
+constexpr unsigned BucketAwayField = 1;
+static_assert(sizeof(__mapguard_site) == 4 * sizeof(void *) + 8 &&
+                  offsetof(__mapguard_site, line) == 4 * sizeof(void *),
+              "SiteTy is { ptr, ptr, ptr, ptr, i32, i32 }");
+static_assert(abi::kSlotKeyOffset == 0 && abi::kSlotSiteOffset == 8 &&
+                  abi::kSlotBytes == 16,
+              "SlotTy is { i64, ptr } on a 64-bit target");
+static_assert(abi::kBucketAwayOffset ==
+                      abi::kSlotsPerBucket * abi::kSlotBytes &&
+                  abi::kBucketBytes == abi::kBucketAwayOffset + 16,
+              "BucketTy is { [N x SlotTy], i64, i64 }");
+// The hooks' types as hook() builds them: IntPtrTy for uintptr_t, PtrTy for
+// pointers, i64 for uint64_t.
+using BeginHook = uintptr_t(void *, const __mapguard_site *);
+using EndHook = void(void *, const __mapguard_site *, uintptr_t);
+using ReadHook = void(void *, const __mapguard_site *);
+using WindowHook = void(void *, const __mapguard_site *, uint64_t);
+static_assert(
+    std::is_same_v<decltype(__mapguard_write_begin), BeginHook> &&
+        std::is_same_v<decltype(__mapguard_write_begin_fast), BeginHook> &&
+        std::is_same_v<decltype(__mapguard_write_end), EndHook> &&
+        std::is_same_v<decltype(__mapguard_write_end_fast), EndHook> &&
+        std::is_same_v<decltype(__mapguard_read), ReadHook> &&
+        std::is_same_v<decltype(__mapguard_read_fast), ReadHook> &&
+        std::is_same_v<decltype(__mapguard_iterate), ReadHook> &&
+        std::is_same_v<decltype(__mapguard_iterate_fast), ReadHook> &&
+        std::is_same_v<decltype(__mapguard_read_window), WindowHook> &&
+        std::is_same_v<decltype(__mapguard_read_window_fast), WindowHook> &&
+        std::is_same_v<decltype(__mapguard_iterate_window), WindowHook> &&
+        std::is_same_v<decltype(__mapguard_iterate_window_fast), WindowHook> &&
+        std::is_same_v<decltype(__mapguard_stress_tick), void()>,
+    "hook() builds these function types");
 
 HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
     : M(M), Ctx(M.getContext()), Fast(Fast),
@@ -93,32 +128,32 @@ HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
   if (!Inline) {
     // No table is read inline; loop windows still check for stress below.
   } else if (!Fast) {
-    // Strict mode: 4096 buckets of 3 slots and the bucket's count of writes
-    // away from home (and a spare word): one cache line.
-    auto *BucketTy = StructType::get(
-        Ctx, {ArrayType::get(SlotTy, StrictSlotsPerBucket),
-              Type::getInt64Ty(Ctx), Type::getInt64Ty(Ctx)});
-    StrictTable = cast<GlobalVariable>(M.getOrInsertGlobal(
-        "__mapguard_strict_table",
-        ArrayType::get(BucketTy, uint64_t(1) << StrictBucketBits)));
+    // Strict mode: buckets of kSlotsPerBucket slots, the bucket's count of
+    // writes away from home and a spare word: one cache line each.
+    auto *BucketTy =
+        StructType::get(Ctx, {ArrayType::get(SlotTy, abi::kSlotsPerBucket),
+                              Type::getInt64Ty(Ctx), Type::getInt64Ty(Ctx)});
+    StrictTable = cast<GlobalVariable>(
+        M.getOrInsertGlobal(MAPGUARD_ABI_NAME(__mapguard_strict_table),
+                            ArrayType::get(BucketTy, abi::kStrictBuckets)));
   } else {
-    FastTable = cast<GlobalVariable>(M.getOrInsertGlobal(
-        "__mapguard_fast_table",
-        ArrayType::get(SlotTy, uint64_t(1) << FastSlotBits)));
+    FastTable = cast<GlobalVariable>(
+        M.getOrInsertGlobal(MAPGUARD_ABI_NAME(__mapguard_fast_table),
+                            ArrayType::get(SlotTy, abi::kFastSlots)));
   }
   // Both modes' inline claims read the runtime's hold counters.
   if (Inline)
     MapHolds = cast<GlobalVariable>(M.getOrInsertGlobal(
-        "__mapguard_map_holds",
-        ArrayType::get(Type::getInt8Ty(Ctx), uint64_t(1) << MapHoldBits)));
+        MAPGUARD_ABI_NAME(__mapguard_map_holds),
+        ArrayType::get(Type::getInt8Ty(Ctx), abi::kMapHoldCounters)));
   // Both modes: fast mode's writes build keys from it, and a read on a
   // thread that has none yet goes to the runtime (its first read).
   ThreadIndex = cast<GlobalVariable>(M.getOrInsertGlobal(
-      "__mapguard_thread_index", Type::getInt16Ty(Ctx)));
+      MAPGUARD_ABI_NAME(__mapguard_thread_index), Type::getInt16Ty(Ctx)));
   ThreadIndex->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
   // Both modes: 0 under stress=1, which reads and loop windows check too.
-  InlineAllowed = cast<GlobalVariable>(
-      M.getOrInsertGlobal("__mapguard_fast_inline", Type::getInt8Ty(Ctx)));
+  InlineAllowed = cast<GlobalVariable>(M.getOrInsertGlobal(
+      MAPGUARD_ABI_NAME(__mapguard_fast_inline), Type::getInt8Ty(Ctx)));
   // A position-independent executable is linked with the runtime: its data
   // is in this module's DSO. A shared library reaches it through the GOT.
   if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
@@ -145,13 +180,20 @@ HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
 FunctionCallee HookEmitter::hook(Hook Which) {
   // Declared on first use, so a module gets only the hooks it calls.
   static const char *const Names[][2] = {
-      {"__mapguard_write_begin", "__mapguard_write_begin_fast"},
-      {"__mapguard_write_end", "__mapguard_write_end_fast"},
-      {"__mapguard_read", "__mapguard_read_fast"},
-      {"__mapguard_iterate", "__mapguard_iterate_fast"},
-      {"__mapguard_stress_tick", "__mapguard_stress_tick"},
-      {"__mapguard_read_window", "__mapguard_read_window_fast"},
-      {"__mapguard_iterate_window", "__mapguard_iterate_window_fast"}};
+      {MAPGUARD_ABI_NAME(__mapguard_write_begin),
+       MAPGUARD_ABI_NAME(__mapguard_write_begin_fast)},
+      {MAPGUARD_ABI_NAME(__mapguard_write_end),
+       MAPGUARD_ABI_NAME(__mapguard_write_end_fast)},
+      {MAPGUARD_ABI_NAME(__mapguard_read),
+       MAPGUARD_ABI_NAME(__mapguard_read_fast)},
+      {MAPGUARD_ABI_NAME(__mapguard_iterate),
+       MAPGUARD_ABI_NAME(__mapguard_iterate_fast)},
+      {MAPGUARD_ABI_NAME(__mapguard_stress_tick),
+       MAPGUARD_ABI_NAME(__mapguard_stress_tick)},
+      {MAPGUARD_ABI_NAME(__mapguard_read_window),
+       MAPGUARD_ABI_NAME(__mapguard_read_window_fast)},
+      {MAPGUARD_ABI_NAME(__mapguard_iterate_window),
+       MAPGUARD_ABI_NAME(__mapguard_iterate_window_fast)}};
   FunctionCallee &Callee = Hooks[Which];
   if (Callee)
     return Callee;
@@ -172,11 +214,14 @@ FunctionCallee HookEmitter::hook(Hook Which) {
 /// The runtime's StrictBucketIndex and StrictHomeSlot: the map's bucket
 /// (also the index of its hold counter) and its home slot there.
 static std::pair<Value *, Value *> strictHome(IRBuilder<> &B, Value *Product) {
-  Value *Bucket = B.CreateLShr(Product, 64 - StrictBucketBits, "mapguard.bucket");
-  Value *Below = B.CreateAnd(B.CreateLShr(Product, 64 - StrictBucketBits - 16),
-                             B.getInt64(0xffff));
-  Value *Home = B.CreateLShr(
-      B.CreateMul(Below, B.getInt64(StrictSlotsPerBucket)), 16, "mapguard.home");
+  Value *Bucket =
+      B.CreateLShr(Product, 64 - abi::kStrictBucketBits, "mapguard.bucket");
+  Value *Below = B.CreateAnd(
+      B.CreateLShr(Product, 64 - abi::kStrictBucketBits - abi::kHomeHashBits),
+      B.getInt64(abi::kHomeHashMask));
+  Value *Home =
+      B.CreateLShr(B.CreateMul(Below, B.getInt64(abi::kSlotsPerBucket)),
+                   abi::kHomeHashBits, "mapguard.home");
   return {Bucket, Home};
 }
 
@@ -185,19 +230,21 @@ std::pair<Value *, Value *> HookEmitter::mapSlot(IRBuilder<> &B,
   if (Fast)
     return {B.CreateInBoundsGEP(
                 FastTable->getValueType(), FastTable,
-                {B.getInt64(0), B.CreateLShr(Product, 64 - FastSlotBits)},
+                {B.getInt64(0), B.CreateLShr(Product, 64 - abi::kFastSlotBits)},
                 "mapguard.slot"),
             nullptr};
   auto [Bucket, Home] = strictHome(B, Product);
-  return {B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
-                             {B.getInt64(0), Bucket, B.getInt32(0), Home},
-                             "mapguard.slot"),
+  return {B.CreateInBoundsGEP(
+              StrictTable->getValueType(), StrictTable,
+              {B.getInt64(0), Bucket, B.getInt32(BucketSlotsField), Home},
+              "mapguard.slot"),
           Bucket};
 }
 
 Value *HookEmitter::awayCount(IRBuilder<> &B, Value *Bucket) {
-  return B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
-                             {B.getInt64(0), Bucket, B.getInt32(1)});
+  return B.CreateInBoundsGEP(
+      StrictTable->getValueType(), StrictTable,
+      {B.getInt64(0), Bucket, B.getInt32(BucketAwayField)});
 }
 
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
@@ -214,25 +261,24 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   LoadInst *IndexLoad = B.CreateLoad(
       B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread");
   IndexLoad->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
-  Value *Key = B.CreateOr(B.CreateShl(Addr, ThreadIndexBits),
+  Value *Key = B.CreateOr(B.CreateShl(Addr, abi::kThreadIndexBits),
                           B.CreateZExt(IndexLoad, I64), "mapguard.key");
-  Value *OwnTomb = B.CreateOr(Key, B.getInt64(TombBit));
-  Value *Product =
-      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
+  Value *OwnTomb = B.CreateOr(Key, B.getInt64(abi::kTombBit));
+  Value *Product = B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
+                               B.getInt64(abi::kHashMultiplier));
   auto [Slot, Bucket] = mapSlot(B, Product);
   // The map's hold counter: hashed like a strict bucket (the same value).
-  static_assert(MapHoldBits == StrictBucketBits, "a bucket's index");
   Value *HoldIndex =
-      Bucket ? Bucket : B.CreateLShr(Product, 64 - MapHoldBits);
+      Bucket ? Bucket : B.CreateLShr(Product, 64 - abi::kMapHoldBits);
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
   LoadInst *Seen =
       loadSlotWord(B, Slot, AtomicOrdering::Monotonic, "mapguard.seen");
   // A trackable address (0 < map < 2^47), and the runtime allows inline
   // claims (it does not under stress=1).
-  Value *Allowed = B.CreateAnd(
-      B.CreateICmpULT(B.CreateSub(Addr, B.getInt64(1)),
-                      B.getInt64((uint64_t(1) << AddressBits) - 1)),
-      emitNotStressed(B), "mapguard.allowed");
+  Value *Allowed =
+      B.CreateAnd(B.CreateICmpULT(B.CreateSub(Addr, B.getInt64(1)),
+                                  B.getInt64(abi::kAddressLimit - 1)),
+                  emitNotStressed(B), "mapguard.allowed");
 
   //   head -> claim -> (begun)              the thread's own tombstone
   //       \-> check -> claim                 another free slot the runtime
@@ -257,18 +303,19 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   // Not the thread's own tombstone. The runtime has nothing to do at this
   // claim either if the slot is free (0 or a tombstone: the sign bit) and
   // holds no tombstone of this map, or the map has spent its handoff holds
-  // (runtime/flag_table.cpp: a map shared under a mutex, handed over at
+  // (runtime/holds.cpp: a map shared under a mutex, handed over at
   // nearly every write, spends them at once). A thread without an index
   // yet is registered by the runtime.
   B.SetInsertPoint(Check);
   Value *Free = B.CreateICmpSLE(Seen, B.getInt64(0));
   Value *ThisMap = B.CreateICmpEQ(
-      B.CreateLShr(B.CreateXor(Seen, OwnTomb), ThreadIndexBits), B.getInt64(0));
+      B.CreateLShr(B.CreateXor(Seen, OwnTomb), abi::kThreadIndexBits),
+      B.getInt64(0));
   LoadInst *Holds = B.CreateLoad(
       B.getInt8Ty(), B.CreateInBoundsGEP(MapHolds->getValueType(), MapHolds,
                                          {B.getInt64(0), HoldIndex}));
   Holds->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
-  Value *Spent = B.CreateICmpUGE(Holds, B.getInt8(HoldsPerMap));
+  Value *Spent = B.CreateICmpUGE(Holds, B.getInt8(abi::kHoldsPerMap));
   Value *Registered = B.CreateICmpNE(IndexLoad, B.getInt16(0));
   Value *Quiet = B.CreateAnd(
       B.CreateAnd(Free, B.CreateOr(B.CreateNot(ThisMap), Spent)),
@@ -280,7 +327,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   B.CreateBr(Begun);
 
   B.SetInsertPoint(Claim);
-  Value *SiteField = B.CreateStructGEP(SlotTy, Slot, 1);
+  Value *SiteField = B.CreateStructGEP(SlotTy, Slot, SlotSiteField);
   BasicBlock *Claimed = Claim;
   if (Fast) {
     // The site before the key (in program order; TSO keeps it).
@@ -333,14 +380,14 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   Instruction *Here = &*Where;
   // if (token) {
   //   fast:   if (token->key == key) token->key = tomb;
-  //   strict: slot = token & ~1; away = the bucket's count (its line:
-  //           token & ~63);
-  //           if (away == 0 && slot->key == key) { slot->site = site | 1;
-  //                                                slot->key = tomb; }
+  //   strict: slot = token & ~kAwayTokenBit; away = the count of the
+  //           bucket (token rounded down to kBucketBytes);
+  //           if (away == 0 && slot->key == key)
+  //             { slot->site = site | kEndedSiteBit; slot->key = tomb; }
   //   else the runtime's end hook
   // }
-  // A strict write away from home (the token's low bit) is in the count
-  // itself, so it always takes the runtime's end.
+  // A strict write away from home (kAwayTokenBit) is in the count itself,
+  // so it always takes the runtime's end.
   Value *Open = B.CreateICmpNE(W.Token, ConstantInt::get(IntPtrTy, 0));
   Instruction *OpenTerm = SplitBlockAndInsertIfThen(Open, Here, false, Likely);
   OpenTerm->getParent()->setName("mapguard.end");
@@ -352,12 +399,16 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
                            W.Key, "mapguard.still");
   } else {
     Slot = B.CreateIntToPtr(
-        B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(1))), PtrTy);
+        B.CreateAnd(W.Token,
+                    ConstantInt::get(IntPtrTy, ~uint64_t(abi::kAwayTokenBit))),
+        PtrTy);
     Value *Line = B.CreateIntToPtr(
-        B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(63))), PtrTy);
+        B.CreateAnd(W.Token, ConstantInt::get(
+                                 IntPtrTy, ~uint64_t(abi::kBucketBytes - 1))),
+        PtrTy);
     Type *BucketTy = StrictTable->getValueType()->getArrayElementType();
     LoadInst *Away =
-        loadSlotWord(B, B.CreateStructGEP(BucketTy, Line, 1),
+        loadSlotWord(B, B.CreateStructGEP(BucketTy, Line, BucketAwayField),
                      AtomicOrdering::SequentiallyConsistent, "mapguard.away");
     LoadInst *Seen = loadSlotWord(B, Slot, AtomicOrdering::Monotonic);
     Usual = B.CreateAnd(B.CreateICmpEQ(Away, B.getInt64(0)),
@@ -374,10 +425,11 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   // finds this write's tombstone can still name it. Fast mode leaves it:
   // the next writer stores its own before its key.
   if (!Fast)
-    storeSlotWord(B, B.CreateGEP(B.getInt8Ty(), Site, B.getInt64(EndedSiteBit)),
-                  B.CreateStructGEP(SlotTy, Slot, 1), AtomicOrdering::Monotonic);
-  storeSlotWord(B, B.CreateOr(W.Key, B.getInt64(TombBit)),
-                Slot,
+    storeSlotWord(
+        B, B.CreateGEP(B.getInt8Ty(), Site, B.getInt64(abi::kEndedSiteBit)),
+        B.CreateStructGEP(SlotTy, Slot, SlotSiteField),
+        AtomicOrdering::Monotonic);
+  storeSlotWord(B, B.CreateOr(W.Key, B.getInt64(abi::kTombBit)), Slot,
                 Fast ? AtomicOrdering::Monotonic : AtomicOrdering::Release);
   B.SetInsertPoint(ElseTerm);
   B.CreateCall(hook(End), {W.Map, Site, W.Token});
@@ -392,11 +444,13 @@ void HookEmitter::emitSiteUpdate(Instruction *Before, Value *Token,
   Instruction *Then = SplitBlockAndInsertIfThen(Open, Before, false, Likely);
   Then->getParent()->setName("mapguard.loop.site");
   B.SetInsertPoint(Then);
-  // The token is the slot (runtime/flag_table.cpp): { key, site }, with the
-  // low bit set when the write is away from its map's home slot.
+  // The token is the slot: { key, site }, with kAwayTokenBit set when the
+  // write is away from its map's home slot.
   Value *Slot = B.CreateIntToPtr(
-      B.CreateAnd(Token, ConstantInt::get(IntPtrTy, ~uint64_t(1))), PtrTy);
-  storeSlotWord(B, Site, B.CreateStructGEP(SlotTy, Slot, 1),
+      B.CreateAnd(Token,
+                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kAwayTokenBit))),
+      PtrTy);
+  storeSlotWord(B, Site, B.CreateStructGEP(SlotTy, Slot, SlotSiteField),
                 AtomicOrdering::Release);
 }
 
@@ -444,9 +498,9 @@ std::pair<Value *, Value *> HookEmitter::slotOf(IRBuilder<> &B, Value *Map,
                                                 Value **Wanted) {
   Value *Addr = B.CreatePtrToInt(Map, B.getInt64Ty(), "mapguard.addr");
   if (Wanted)
-    *Wanted = B.CreateShl(Addr, ThreadIndexBits);
-  Value *Product =
-      B.CreateMul(B.CreateLShr(Addr, 3), B.getInt64(HashMultiplier));
+    *Wanted = B.CreateShl(Addr, abi::kThreadIndexBits);
+  Value *Product = B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
+                               B.getInt64(abi::kHashMultiplier));
   return mapSlot(B, Product);
 }
 
@@ -485,7 +539,7 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   }
   Value *Key = loadSlotWord(B, Slot, AtomicOrdering::Monotonic);
   Value *Busy = B.CreateICmpEQ(
-      B.CreateAnd(Key, B.getInt64(~uint64_t(0xffff))), Wanted);
+      B.CreateAnd(Key, B.getInt64(~abi::kThreadIndexMask)), Wanted);
   if (Away)
     Busy = B.CreateOr(Busy, Away);
   // A read window's end: any change to the slot since the loop's first read

@@ -1,247 +1,241 @@
-//===-- mapguard_internal.h - MapGuard runtime internals --------*- C++ -*-===//
+//===-- mapguard_internal.h - What the runtime's files share ----*- C++ -*-===//
 //
-// What the runtime's three parts share, and what its unit tests reach into:
+// The MapGuard runtime: the hooks of mapguard_abi.h and what they need. Every
+// file of runtime/ follows these rules:
 //
-//   flag_table.cpp  thread identity and the two flag tables: what happens at
-//                   run time when two writers meet
-//   report.cpp      the "concurrent map writes" report, halt or count
-//   options.cpp     MAPGUARD_OPTIONS and startup
+//   - No C++ runtime library: no exceptions, no RTTI, no new/delete, no
+//     guarded function-local statics, no standard containers or strings
+//     (<atomic> is header-only and allowed). The runtime is linked into C
+//     programs too: `nm -u libmapguard_rt.a` must list libc symbols only.
+//   - No malloc: tables and buffers are fixed. Output is formatted into a
+//     fixed buffer (Output) and written with write(2), so that a report is
+//     safe from any thread at any time, even inside an allocator.
+//   - Never instrumented: the runtime is built without the MapGuard plugin,
+//     whose hooks would call themselves.
+//   - Every name is in namespace __mapguard with hidden visibility; only the
+//     symbols mapguard_abi.h declares are exported (MAPGUARD_ABI).
+//   - The hot path (the hooks' common cases and the inline functions below)
+//     takes no lock, makes no system call and calls nothing in a shared
+//     library: one initial-exec TLS load, a hash, a few atomic accesses.
+//     Anything rarer goes into a noinline function, cold when it is rare.
 //
-// Nothing here is part of the ABI (that is mapguard_abi.h): every name lives
-// in namespace __mapguard and has hidden visibility, so a program linking the
-// runtime exports only the four hooks. The header is plain C++17 without the
-// standard library's containers or strings: the runtime is linked into C
-// programs too and must need nothing from libstdc++.
+// The files, one concern each:
+//
+//   thread.cpp        thread indices, names and kernel ids; fork's child
+//   holds.cpp         handoff holds and stress delays
+//   strict_table.cpp  strict mode's buckets and hooks
+//   fast_table.cpp    fast mode's slots and hooks
+//   reads.cpp         read and iteration checks, read windows
+//   report.cpp        the "concurrent map writes" report, halt or count
+//   options.cpp       MAPGUARD_OPTIONS and startup
+//   testing.cpp       introspection for the runtime's own tests
 //
 //===----------------------------------------------------------------------===//
 #ifndef MAPGUARD_INTERNAL_H
 #define MAPGUARD_INTERNAL_H
 
 #include "mapguard_abi.h"
+#include "options.h"
+#include "report.h"
 
+#include <atomic>
 #include <stddef.h>
 #include <stdint.h>
 
+#define LIKELY(X) __builtin_expect(!!(X), 1)
+#define UNLIKELY(X) __builtin_expect(!!(X), 0)
+
 namespace __mapguard {
 
-typedef __mapguard_site Site;
-
 //===----------------------------------------------------------------------===//
-// Flag table geometry (flag_table.cpp)
+// The tables (mapguard_abi.h has their layout)
 //===----------------------------------------------------------------------===//
 
-// A map's address fits in 47 bits in x86-64 Linux user space, which leaves
-// 16 bits of a 64-bit word for the writing thread and the top bit for a
-// tombstone: one word says which map, which thread and whether the write is
-// still going on, so a slot is read and claimed with one atomic access.
-constexpr unsigned kAddressBits = 47;
-constexpr unsigned kThreadIndexBits = 16;
-constexpr uintptr_t kAddressLimit = uintptr_t(1) << kAddressBits;
-// A slot whose write has ended keeps its last writer's key with
-// this bit set: free for anyone, and a memory of who wrote the map last.
-constexpr uint64_t kTombBit = uint64_t(1) << 63;
+struct Slot {
+  std::atomic<uint64_t> key; // MakeKey(map, thread index); 0 = empty
+  std::atomic<const Site *> site;
+};
+static_assert(sizeof(Slot) == kSlotBytes &&
+                  offsetof(Slot, key) == kSlotKeyOffset &&
+                  offsetof(Slot, site) == kSlotSiteOffset,
+              "a slot as mapguard_abi.h lays it out");
 
-constexpr unsigned kStrictBucketBits = 12; // 4096 buckets
-constexpr unsigned kSlotsPerBucket = 3;    // and a count: one 64-byte line
-constexpr unsigned kFastSlotBits = 14;     // 16384 direct-mapped slots
-// 1 while fast mode's inline claim may be used (pass/HookEmitter.cpp reads
-// it); 0 under stress, so that every write calls the runtime.
-extern "C" uint8_t __mapguard_fast_inline;
+struct alignas(kBucketBytes) Bucket {
+  Slot slots[kSlotsPerBucket];
+  // Writes in progress in this bucket away from their map's home slot.
+  std::atomic<uint64_t> away;
+  uint64_t unused;
+};
+static_assert(sizeof(Bucket) == kBucketBytes &&
+                  offsetof(Bucket, away) == kBucketAwayOffset,
+              "a strict bucket as mapguard_abi.h lays it out");
 
-// Handoff holds are rate limited: a burst of this many, then one per
-// kHoldCostFactor hold lengths (so at most 1/kHoldCostFactor of the time).
-constexpr unsigned kHoldBurst = 16;
-constexpr unsigned kHoldCostFactor = 50;
-// After the bucket refuses a hold, a thread lets this many handoffs go by
-// before it asks again: asking reads the clock (about 30 ns here), and a map
-// shared under a mutex changes writer at nearly every write.
-constexpr unsigned kHandoffsBetweenHoldAsks = 64;
-// A map's handoffs hold at most this many times (counted per hash of the
-// map, in a table of 2^kMapHoldBits bytes): after that the map is being
-// handed over correctly, as a mutex-shared map is at every lock handoff.
-constexpr unsigned kHoldsPerMap = 8;
-constexpr unsigned kMapHoldBits = 12;
-// A writer that finds its strict bucket full yields and retries this many
-// times before it gives up and leaves the write untracked.
-constexpr unsigned kMaxClaimRetries = 64;
+struct MapHoldCount {
+  std::atomic<uint8_t> taken;
+};
+static_assert(sizeof(MapHoldCount) == 1, "one byte per map hash");
 
-inline uint64_t MakeKey(uintptr_t Addr, uint16_t ThreadIndex) {
-  return (uint64_t(Addr) << kThreadIndexBits) | ThreadIndex;
+inline Bucket &StrictBucket(uintptr_t Addr) {
+  return __mapguard_strict_table[StrictBucketIndex(Addr)];
 }
-inline uintptr_t KeyAddress(uint64_t Key) {
-  return uintptr_t((Key & ~kTombBit) >> kThreadIndexBits);
+inline Slot &HomeSlot(uintptr_t Addr) {
+  return StrictBucket(Addr).slots[StrictHomeSlot(Addr)];
 }
-inline bool IsActiveKey(uint64_t Key) { return Key != 0 && !(Key & kTombBit); }
-inline uint16_t KeyThreadIndex(uint64_t Key) { return uint16_t(Key); }
-
-// Strict mode: when a write ends, its slot keeps the write's site with this
-// bit set (sites are aligned), so that a lookup loop that finds the write's
-// tombstone at its end can name it; a writer that claims the slot next
-// stores its own site, which is untagged.
-constexpr uintptr_t kEndedSiteBit = 1;
-
-// Fibonacci hashing; the low 3 bits of a map's address are always zero.
-inline size_t HashAddress(uintptr_t Addr, unsigned Bits) {
-  return size_t(((uint64_t(Addr) >> 3) * 0x9E3779B97F4A7C15ull) >> (64 - Bits));
+// The bucket a strict slot (or token) is in.
+inline Bucket &BucketOf(const Slot *S) {
+  return *reinterpret_cast<Bucket *>(uintptr_t(S) &
+                                     ~uintptr_t(kBucketBytes - 1));
 }
-inline size_t StrictBucketIndex(uintptr_t Addr) {
-  return HashAddress(Addr, kStrictBucketBits);
-}
-// A map's home slot in its strict bucket: the 16 hash bits below the
-// bucket's, scaled to 0..kSlotsPerBucket-1.
-inline size_t StrictHomeSlot(uintptr_t Addr) {
-  return size_t(((HashAddress(Addr, kStrictBucketBits + 16) & 0xffff) *
-                 kSlotsPerBucket) >> 16);
+inline Slot &FastSlot(uintptr_t Addr) {
+  return __mapguard_fast_table[FastSlotIndex(Addr)];
 }
 // One number per home slot of the whole strict table: maps with equal
 // numbers share a home slot (tests place maps by it).
 inline size_t StrictHomeNumber(uintptr_t Addr) {
   return StrictBucketIndex(Addr) * kSlotsPerBucket + StrictHomeSlot(Addr);
 }
-inline size_t FastSlotIndex(uintptr_t Addr) {
-  return HashAddress(Addr, kFastSlotBits);
+
+// Writes left untracked because their strict bucket stayed full
+// (strict_table.cpp; printed at exit with verbosity=1).
+uint64_t UntrackedWriteCount();
+
+// Asks for P's cache line in exclusive state: the loads and the CAS or
+// stores that follow then cost one transfer from another core, not two (a
+// load alone would fetch it shared, and the write upgrade it after).
+// PREFETCHW is a no-op on x86-64 processors that predate it.
+inline void PrefetchForWrite(const void *P) {
+#if defined(__x86_64__)
+  asm volatile("prefetchw %0" : : "m"(*static_cast<const char *>(P)));
+#else
+  __builtin_prefetch(P, /*rw=*/1);
+#endif
 }
 
-// The calling thread's 16-bit index, registering the thread on first use.
-uint16_t CurrentThreadIndex();
+//===----------------------------------------------------------------------===//
+// Threads (thread.cpp)
+//===----------------------------------------------------------------------===//
+
+// Gives the calling thread an index and records its kernel id and name.
+__attribute__((noinline, cold)) uint16_t RegisterThread();
+
+// The calling thread's index, registering the thread on first use.
+inline uint16_t ThreadIndex() {
+  uint16_t Index = __mapguard_thread_index;
+  if (LIKELY(Index != 0))
+    return Index;
+  return RegisterThread();
+}
+uint16_t CurrentThreadIndex(); // the same, out of line (tests)
+
+// The calling thread's kernel thread id.
+int32_t CurrentTid();
 // The kernel thread id recorded for an index (0 if none).
 int32_t ThreadTid(uint16_t ThreadIndex);
 // Into Name (at least 17 bytes): the name the thread of an index had when it
 // registered ("" if none).
 void RegisteredThreadName(uint16_t ThreadIndex, char *Name);
 
-// Step 1 of the strict begin hook alone: claim a free slot of Addr's bucket
-// for the calling thread, without looking for other writers after.
-// Returns the token, or 0 if the bucket is full. Tests use it to stand for a
-// writer whose first scan ran before another writer's claim.
+//===----------------------------------------------------------------------===//
+// Handoff holds and stress (holds.cpp)
+//===----------------------------------------------------------------------===//
+
+// Handoff holds are rate limited: a burst of this many, then one per
+// kHoldCostFactor hold lengths (so at most 1/kHoldCostFactor of the time).
+constexpr unsigned kHoldBurst = 16;
+constexpr unsigned kHoldCostFactor = 50;
+// After the budget refuses a hold, a thread lets this many handoffs go by
+// before it asks again: asking reads the clock, and a map shared under a
+// mutex changes writer at nearly every write.
+constexpr unsigned kHandoffsBetweenHoldAsks = 64;
+
+// Whether the calling thread has made its first guarded write or checked
+// read (which holds).
+extern __thread bool t_started __attribute__((tls_model("initial-exec")));
+
+// Holds for handoff_hold_us if the budget allows; true if it did.
+__attribute__((noinline, cold)) bool HoldAfterHandoff();
+
+// True, after holding, on the calling thread's first guarded operation.
+inline bool HoldIfFirstOfThread() {
+  if (LIKELY(t_started))
+    return false;
+  t_started = true;
+  HoldAfterHandoff();
+  return true;
+}
+
+// A write that found another thread's tombstone of its map, or none:
+// Previous is what its claim replaced. Called with the map's flag held.
+__attribute__((noinline)) void NoteHandoff(uintptr_t Addr, uint64_t Previous);
+
+// Called with the map's flag held, in both modes. Previous: what the claimed
+// slot held, the tombstone of the map's last write if the table still
+// remembers it. Same thread as last time: one compare.
+inline void NoteWriter(uintptr_t Addr, uint64_t MyKey, uint64_t Previous) {
+  if (LIKELY(Previous == (MyKey | kTombBit)))
+    return;
+  NoteHandoff(Addr, Previous);
+}
+
+// Under stress=1: sleeps a random 0..100 us one time in four.
+__attribute__((noinline, cold)) void StressDelay();
+
+uint64_t NowNanoseconds();
+
+//===----------------------------------------------------------------------===//
+// Conflicts found in a slot (report.cpp)
+//===----------------------------------------------------------------------===//
+
+// The calling thread (writing or reading Addr at MySite) met another
+// thread's key OtherKey in OtherSlot. OtherIsSecond: the other thread
+// started writing while the caller was (found by its end hook); otherwise
+// the caller is the second.
+__attribute__((noinline, cold)) void
+ReportSlotConflict(uintptr_t Addr, const Site *MySite, Slot &OtherSlot,
+                   uint64_t OtherKey, bool OtherIsSecond,
+                   ConflictKind Kind = ConflictKind::Writes);
+
+// The calling thread's loop of lookups or iteration at MySite overlapped
+// another thread's write of Addr, whose key or tombstone (Found) the end of
+// the read window found; its site is named if Home still holds its
+// tombstone.
+__attribute__((noinline, cold)) void
+ReportWindowConflict(uintptr_t Addr, const Site *MySite, Slot &Home,
+                     uint64_t Found, bool Fast, ConflictKind Kind);
+
+// What a strict write's end leaves in its slot's site (kEndedSiteBit).
+inline const Site *EndedSite(const Site *S) {
+  return reinterpret_cast<const Site *>(uintptr_t(S) | kEndedSiteBit);
+}
+
+//===----------------------------------------------------------------------===//
+// For the runtime's tests (testing.cpp, unless noted)
+//===----------------------------------------------------------------------===//
+
+// Step 1 of the strict begin hook alone (strict_table.cpp): claim a free slot
+// of Addr's bucket for the calling thread, without looking for other writers
+// after. Returns the token, or 0 if the bucket is full. Tests use it to stand
+// for a writer whose first scan ran before another writer's claim.
 uintptr_t StrictClaim(uintptr_t Addr, const Site *S);
-// The fast-mode store alone: overwrite Addr's slot with the calling thread's
-// key, as a writer does that read the slot empty just before another writer
-// filled it. Returns the token.
+// The fast-mode store alone (fast_table.cpp): overwrite Addr's slot with the
+// calling thread's key, as a writer does that read the slot empty just
+// before another writer filled it. Returns the token.
 uintptr_t FastClaim(uintptr_t Addr, const Site *S);
 // The key word a read window's snapshot loads (pass/HookEmitter.cpp,
-// emitReadSnapshot): Addr's fast slot, or its strict home slot (tests).
+// emitReadSnapshot): Addr's fast slot, or its strict home slot.
 uint64_t SlotKeyForTesting(uintptr_t Addr, bool Fast);
 
-// How many handoff holds were taken; forgetting every map's last writer and
-// refilling the hold budget (tests).
+// How many handoff holds were taken (holds.cpp).
 uint64_t HandoffHoldCount();
+// Forgets every map's last writer and refills the hold budget.
 void ResetHandoffHistory();
-// Slots currently held (a scan, not a snapshot; for tests and diagnostics).
+// Refills the hold budget and every map's holds (holds.cpp).
+void ResetHolds();
+// Slots currently held (a scan, not a snapshot).
 size_t StrictTableOccupancy();
 size_t FastTableOccupancy();
-// The strict buckets' overflow counts, summed (tests).
-uint64_t StrictOverflowCount();
-// Writes left untracked because their strict bucket stayed full.
-uint64_t UntrackedWriteCount();
-
-//===----------------------------------------------------------------------===//
-// Options (options.cpp)
-//===----------------------------------------------------------------------===//
-
-constexpr size_t kMaxLogPath = 4000; // leaves room for ".<pid>" in PATH_MAX
-
-struct Options {
-  bool halt_on_error;
-  int exitcode;
-  int verbosity;
-  int handoff_hold_us; // see HoldAfterHandoff in flag_table.cpp; 0 = off
-  bool stress;         // random delays inside guarded windows (tests)
-  char log_path[kMaxLogPath + 1]; // "stderr", "stdout" or a path prefix
-};
-
-// The effective options. Constant-initialised to the defaults, so the hooks
-// may run before the runtime's constructor has parsed MAPGUARD_OPTIONS.
-extern Options g_options;
-
-void SetDefaultOptions(Options *O);
-// Parses Text ("key=value:key=value") into *O. An unknown key prints one
-// warning line to DiagFd and is skipped. A malformed entry prints one error
-// line to DiagFd and returns false (the entries before it are applied).
-bool ParseOptions(const char *Text, Options *O, int DiagFd);
-// Prints "==<pid>==MapGuard: options key=value ..." to Fd.
-void PrintOptions(const Options &O, int Fd);
-// Startup: parses Text into g_options, or prints the error and _exit(1)s.
-void InitOptionsOrDie(const char *Text);
-
-//===----------------------------------------------------------------------===//
-// Report (report.cpp)
-//===----------------------------------------------------------------------===//
-
-struct ConflictWriter {
-  const Site *site; // null: the site could not be read ("<unknown site>")
-  int32_t tid;
-  bool is_current; // the thread running the report (names it by prctl)
-  // Its thread's index (0: unknown), whose registered name stands in once
-  // the thread has exited.
-  uint16_t thread_index = 0;
-  // A write that began and ended during the current thread's loop of
-  // lookups (found at the end of a read window): "wrote it during these
-  // reads", not "was writing it".
-  bool ended = false;
-};
-
-// What the second thread was doing when it met the writer: Go's three
-// messages.
-enum class ConflictKind { Writes, ReadWrite, IterationWrite };
-
-struct Conflict {
-  uintptr_t map;
-  const char *container; // from the current thread's site
-  ConflictWriter second; // started writing while `first` was writing
-  ConflictWriter first;
-  // Writes, unless a read or an iteration check found the writer.
-  ConflictKind kind = ConflictKind::Writes;
-};
-
-// Formats the report for C and writes it to Fd. No lock, no dedupe, no halt.
-void PrintConflictReport(const Conflict &C, int Fd);
-// Reports C: under the report lock, to the log; then abort() if
-// halt_on_error, else count it (each unordered pair of sites once).
-void ReportConflict(const Conflict &C);
-// Reports printed so far (halt_on_error=0).
-uint64_t ReportCount();
-// Conflicts found so far, including those not printed again because their
-// pair of sites had been reported already.
-uint64_t ConflictCount();
-// The end of exit (options.cpp calls it after every other exit handler and
-// destructor): verbosity output, and with reports pending the summary lines
-// and _exit(exitcode).
-void ReportAtExit();
-// The report lock, and its reset in a forked child.
-void LockReports();
-void UnlockReports();
-void ResetReportLockAfterFork();
-
-// The file descriptor for reports under g_options.log_path (stderr, after a
-// warning the first time, if the file cannot be opened); CloseLogFd after.
-int OpenLogFd();
-void CloseLogFd(int Fd);
-
-// write(2) all of Buf (retrying on EINTR and short writes).
-void WriteAll(int Fd, const char *Buf, size_t Len);
-
-// A fixed buffer that writes itself to an fd when full and on Flush().
-class Output {
-public:
-  Output(int OutFd, char *Buffer, size_t Capacity)
-      : Fd(OutFd), Buf(Buffer), Cap(Capacity) {}
-  Output(const Output &) = delete;
-  Output &operator=(const Output &) = delete;
-
-  Output &str(const char *S);
-  Output &str(const char *S, size_t Len);
-  Output &dec(uint64_t V);
-  Output &hex(uint64_t V);
-  Output &pid(); // "==<pid>=="
-  void flush();
-
-private:
-  int Fd;
-  char *Buf;
-  size_t Cap;
-  size_t Len = 0;
-};
+// The strict buckets' away counts, summed.
+uint64_t StrictAwayCount();
 
 } // namespace __mapguard
 

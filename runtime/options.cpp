@@ -24,7 +24,7 @@
 // user constructor runs; the exit handler runs after every other one and
 // after every destructor.
 //
-// Adding an option: a field in Options (mapguard_internal.h), its default in
+// Adding an option: a field in Options (options.h), its default in
 // SetDefaultOptions, one line in kOptionSpecs.
 //
 //===----------------------------------------------------------------------===//
@@ -213,10 +213,12 @@ void __mapguard::PrintOptions(const Options &O, int Fd) {
   Out.flush();
 }
 
+// 0 under stress, so that every write and read reaches the runtime's delays.
+uint8_t __mapguard_fast_inline = 1;
+
 void __mapguard::InitOptionsOrDie(const char *Text) {
   if (!ParseOptions(Text, &g_options, 2))
     _exit(1);
-  // Under stress every fast-mode write must reach the runtime's delays.
   __mapguard_fast_inline = !g_options.stress;
 }
 

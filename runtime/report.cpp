@@ -1,6 +1,6 @@
 //===-- report.cpp - The "concurrent map writes" report -------------------===//
 //
-// Prints what flag_table.cpp found, in the shape sanitizer users know and
+// Prints what the tables' hooks found, in the shape sanitizer users know and
 // with Go's own words:
 //
 //   ==<pid>==ERROR: MapGuard: concurrent map writes
@@ -15,10 +15,7 @@
 // "read by" / "iteration by" for the second line, as Go does.
 //
 // then abort()s, or with halt_on_error=0 counts the report (each unordered
-// pair of sites once) and sets the exit status at exit. Like compiler-rt's
-// ubsan_minimal runtime it uses no malloc and no stdio: reports are formatted
-// into a fixed buffer and written with write(2), so a report is safe from any
-// thread at any time, including inside an allocator.
+// pair of sites once) and sets the exit status at exit.
 //
 //===----------------------------------------------------------------------===//
 
@@ -258,6 +255,80 @@ void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
   }
   Out.str("\n");
   Out.flush();
+}
+
+//===----------------------------------------------------------------------===//
+// Conflicts found in a slot
+//===----------------------------------------------------------------------===//
+
+// The site of the write that holds Key in S. Its owner stores the site just
+// after claiming the slot, so it may not be there yet: wait for it a little
+// (about 1 ms). A site counts only if the slot still held Key after it was
+// read; once the owner has moved on, its site is unknown.
+static const Site *ReadOwnerSite(Slot &S, uint64_t Key) {
+  uint64_t Deadline = 0;
+  for (;;) {
+    const Site *Found = S.site.load(std::memory_order_acquire);
+    if (S.key.load(std::memory_order_acquire) != Key)
+      return nullptr;
+    if (Found && !(uintptr_t(Found) & kEndedSiteBit))
+      return Found; // (tagged: the previous write's, still there)
+    uint64_t Now = NowNanoseconds();
+    if (Deadline == 0)
+      Deadline = Now + 1000000;
+    else if (Now > Deadline)
+      return nullptr;
+    sched_yield();
+  }
+}
+
+// The site of the write whose tombstone Tomb is in S, if S still holds it
+// after the site is read: strict mode's tagged site, fast mode's site (which
+// stays until the next writer stores its own, just before its key).
+static const Site *EndedWriteSite(Slot &S, uint64_t Tomb, bool Fast) {
+  const Site *Found = S.site.load(std::memory_order_acquire);
+  if (S.key.load(std::memory_order_acquire) != Tomb)
+    return nullptr;
+  if (Fast)
+    return Found;
+  if (!(uintptr_t(Found) & kEndedSiteBit))
+    return nullptr;
+  return reinterpret_cast<const Site *>(uintptr_t(Found) & ~kEndedSiteBit);
+}
+
+// Reports that the calling thread, at MySite, met Other on Addr.
+static void ReportMeeting(uintptr_t Addr, const Site *MySite,
+                          const ConflictWriter &Other, bool OtherIsSecond,
+                          ConflictKind Kind) {
+  ConflictWriter Me = {MySite, CurrentTid(), true};
+  Conflict C;
+  C.kind = Kind;
+  C.map = Addr;
+  C.container = MySite ? MySite->container : nullptr;
+  C.second = OtherIsSecond ? Other : Me;
+  C.first = OtherIsSecond ? Me : Other;
+  ReportConflict(C); // returns only with halt_on_error=0
+}
+
+void __mapguard::ReportSlotConflict(uintptr_t Addr, const Site *MySite,
+                                    Slot &OtherSlot, uint64_t OtherKey,
+                                    bool OtherIsSecond, ConflictKind Kind) {
+  uint16_t OtherIndex = KeyThreadIndex(OtherKey);
+  ConflictWriter Other = {ReadOwnerSite(OtherSlot, OtherKey),
+                          ThreadTid(OtherIndex), false, OtherIndex};
+  ReportMeeting(Addr, MySite, Other, OtherIsSecond, Kind);
+}
+
+void __mapguard::ReportWindowConflict(uintptr_t Addr, const Site *MySite,
+                                      Slot &Home, uint64_t Found, bool Fast,
+                                      ConflictKind Kind) {
+  // Named only if the slot still holds the write's tombstone (Found is
+  // either that tombstone or the write's key).
+  uint16_t WriterIndex = KeyThreadIndex(Found);
+  ConflictWriter Writer = {EndedWriteSite(Home, Found | kTombBit, Fast),
+                           ThreadTid(WriterIndex), false, WriterIndex};
+  Writer.ended = true;
+  ReportMeeting(Addr, MySite, Writer, /*OtherIsSecond=*/false, Kind);
 }
 
 //===----------------------------------------------------------------------===//

@@ -156,7 +156,7 @@ TEST_P(FlagTableDeathTest, FirstWriterFindsTheSecondAtEnd) {
 }
 
 //===----------------------------------------------------------------------===//
-// Strict mode only: a bucket's slots, home and overflow
+// Strict mode only: a bucket's slots, home and away from home
 //===----------------------------------------------------------------------===//
 
 using __mapguard::kSlotsPerBucket;
@@ -204,8 +204,8 @@ TEST_F(StrictBucketTest, SixMapsInOneBucketWrittenBySixThreads) {
 }
 
 TEST_F(StrictBucketTest, SixMapsSharingOneHomeSlotWrittenBySixThreads) {
-  // All writes but one at a time overflow, and the count must come back to
-  // 0 (TearDown).
+  // All writes but one at a time go away from home, and the count must come
+  // back to 0 (TearDown).
   WriteEachOnItsOwnThread(MapsSharingHome(FakeMap(350), 6));
 }
 
@@ -226,36 +226,36 @@ TEST(StrictBucketDeathTest, ConflictInAFullBucketIsFound) {
                     kFirstSite, "mg-first"));
 }
 
-TEST_F(StrictBucketTest, WriteWhoseHomeIsTakenOverflowsAndIsCounted) {
+TEST_F(StrictBucketTest, WriteWhoseHomeIsTakenGoesAwayAndIsCounted) {
   std::vector<uintptr_t> Maps = MapsSharingHome(FakeMap(360), 2);
   HeldWrite Other(Mode::Strict, Maps[0], &kFirstSite);
   ASSERT_NE(Other.token(), 0u);
-  EXPECT_EQ(__mapguard::StrictOverflowCount(), 0u);
+  EXPECT_EQ(__mapguard::StrictAwayCount(), 0u);
   uintptr_t Outer = __mapguard_write_begin((void *)Maps[1], &kSecondSite);
   ASSERT_NE(Outer, 0u);
   EXPECT_NE(Outer & ~uintptr_t(15), Other.token());
-  EXPECT_EQ(__mapguard::StrictOverflowCount(), 1u);
+  EXPECT_EQ(__mapguard::StrictAwayCount(), 1u);
   // Nested on this thread, away from home: nothing to undo, nothing counted.
   uintptr_t Inner = __mapguard_write_begin((void *)Maps[1], &kThirdSite);
   EXPECT_EQ(Inner, 0u);
-  EXPECT_EQ(__mapguard::StrictOverflowCount(), 1u);
+  EXPECT_EQ(__mapguard::StrictAwayCount(), 1u);
   __mapguard_write_end((void *)Maps[1], &kThirdSite, Inner);
   EXPECT_EQ(__mapguard::StrictTableOccupancy(), 2u);
   __mapguard_write_end((void *)Maps[1], &kSecondSite, Outer);
-  EXPECT_EQ(__mapguard::StrictOverflowCount(), 0u);
+  EXPECT_EQ(__mapguard::StrictAwayCount(), 0u);
 }
 
 // The writers of one map, one at home and one away from it, or both away:
 // a map sharing its home (Maps[0], on "mg-other") holds the home slot while
 // the first writer of Maps[1] (kFirstSite, on "mg-first") begins, so that
-// it overflows. Then:
+// it goes away from home. Then:
 //   HomeAtBegin     the other map's write ends, and the second writer
 //                   (kSecondSite, on this thread) claims the home slot,
 //                   finds the count nonzero and the first writer;
 //   HomeAtEnd       the same, but the second claims without looking, and
 //                   the first's end hook finds it at home;
 //   BothAway        the second begins with the home slot still taken, and
-//                   finds the first from its own overflow slot.
+//                   finds the first from its own slot away from home.
 enum class Where { HomeAtBegin, HomeAtEnd, BothAway };
 static void OverlapAwayFromHome(Where W, const std::vector<uintptr_t> &Maps) {
   g_options.halt_on_error = true;
@@ -285,18 +285,20 @@ static void OverlapAwayFromHome(Where W, const std::vector<uintptr_t> &Maps) {
   __mapguard_write_end((void *)Maps[1], &kSecondSite, Token);
 }
 
-class StrictOverflowDeathTest : public ::testing::TestWithParam<Where> {};
+class StrictAwayDeathTest : public ::testing::TestWithParam<Where> {};
 
-INSTANTIATE_TEST_SUITE_P(
-    Overlaps, StrictOverflowDeathTest,
-    ::testing::Values(Where::HomeAtBegin, Where::HomeAtEnd, Where::BothAway),
-    [](const ::testing::TestParamInfo<Where> &Info) {
-      return Info.param == Where::HomeAtBegin ? "HomeWriterFindsOverflowAtBegin"
-             : Info.param == Where::HomeAtEnd ? "OverflowWriterFindsHomeAtEnd"
-                                              : "TwoOverflowWriters";
-    });
+INSTANTIATE_TEST_SUITE_P(Overlaps, StrictAwayDeathTest,
+                         ::testing::Values(Where::HomeAtBegin, Where::HomeAtEnd,
+                                           Where::BothAway),
+                         [](const ::testing::TestParamInfo<Where> &Info) {
+                           return Info.param == Where::HomeAtBegin
+                                      ? "HomeWriterFindsAwayAtBegin"
+                                  : Info.param == Where::HomeAtEnd
+                                      ? "AwayWriterFindsHomeAtEnd"
+                                      : "TwoAwayWriters";
+                         });
 
-TEST_P(StrictOverflowDeathTest, BothWritersAreNamed) {
+TEST_P(StrictAwayDeathTest, BothWritersAreNamed) {
   std::vector<uintptr_t> Maps =
       MapsSharingHome(FakeMap(410 + unsigned(GetParam())), 2);
   // The report comes from the thread that found the other: the first
@@ -370,9 +372,9 @@ TEST(FastSlotOptionsTest, StressTurnsTheInlineClaimOff) {
   // is set; under stress every write must reach the runtime's delays.
   __mapguard::Options Saved = g_options;
   __mapguard::InitOptionsOrDie("stress=1");
-  EXPECT_EQ(__mapguard::__mapguard_fast_inline, 0);
+  EXPECT_EQ(__mapguard_fast_inline, 0);
   __mapguard::InitOptionsOrDie("stress=0");
-  EXPECT_EQ(__mapguard::__mapguard_fast_inline, 1);
+  EXPECT_EQ(__mapguard_fast_inline, 1);
   g_options = Saved;
 }
 

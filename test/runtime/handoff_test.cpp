@@ -1,9 +1,8 @@
 //===-- handoff_test.cpp - Writer handoffs hold the flag a little longer --===//
 //
 // A write that takes a map over from another thread, and a thread's first
-// write, hold the flag for handoff_hold_us (flag_table.cpp:
-// HoldAfterHandoff), rate limited. These
-// tests count holds; they assert no timing.
+// write, hold the flag for handoff_hold_us (runtime/holds.cpp), rate
+// limited. These tests count holds; they assert no timing.
 //
 //===----------------------------------------------------------------------===//
 

@@ -659,7 +659,7 @@ TEST_F(StrictReadWindowTest, ClaimGivenBackOverAnOldTombstoneIsSilent) {
   WriterThread Old(Mode::Strict, Maps[0], &kThirdSite, "mg-old");
   Old.write();
   ASSERT_TRUE(Old.token() != 0 && !(Old.token() & 1)) << "not at home";
-  // The token is the slot: { key, site } (runtime/flag_table.cpp).
+  // The token is the slot: { key, site } (runtime/mapguard_abi.h).
   auto *Key = reinterpret_cast<std::atomic<uint64_t> *>(Old.token());
   uint64_t Tomb = Key->load();
   ASSERT_TRUE(IsOthersTombstone(Tomb, Maps[0])) << std::hex << Tomb;
@@ -719,7 +719,7 @@ TEST(StrictReadWindowDeathTest, NextWritersSiteNotStoredYetIsUnknown) {
         uint64_t Snapshot = SnapshotOf(Mode::Strict, Maps[1]);
         if (Old.token() == 0 || (Old.token() & 1))
           _exit(3); // not at home
-        // The token is the slot: { key, site } (runtime/flag_table.cpp).
+        // The token is the slot: { key, site } (runtime/mapguard_abi.h).
         auto *Key = reinterpret_cast<std::atomic<uint64_t> *>(Old.token());
         WriterThread Writer(Mode::Strict, Maps[1], &kFirstSite, "mg-writer");
         bool Claimed = false;

@@ -125,7 +125,7 @@ void NoReportTest::TearDown() {
   EXPECT_EQ(__mapguard::ConflictCount(), ConflictsBefore)
       << "the runtime reported a conflict that is not one";
   EXPECT_EQ(__mapguard::StrictTableOccupancy(), 0u);
-  EXPECT_EQ(__mapguard::StrictOverflowCount(), 0u);
+  EXPECT_EQ(__mapguard::StrictAwayCount(), 0u);
   EXPECT_EQ(__mapguard::FastTableOccupancy(), 0u);
   __mapguard::g_options = Saved;
 }

@@ -1,6 +1,6 @@
 // home_slot.h: places maps at addresses that share one home slot of
 // MapGuard's strict table, so that writes to them go away from home
-// (runtime/flag_table.cpp, "Strict mode"). It asks the runtime's own hash
+// (runtime/strict_table.cpp). It asks the runtime's own hash
 // (runtime/mapguard_internal.h; build with -I %mapguard_runtime_src), so
 // that the placement follows the table if its geometry changes.
 #ifndef MAPGUARD_E2E_HOME_SLOT_H

@@ -1,0 +1,40 @@
+//===-- options.h - The runtime's options -----------------------*- C++ -*-===//
+//
+// The Options struct and what options.cpp offers the rest of the runtime.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MAPGUARD_OPTIONS_H
+#define MAPGUARD_OPTIONS_H
+
+#include <stddef.h>
+
+namespace __mapguard {
+
+constexpr size_t kMaxLogPath = 4000; // leaves room for ".<pid>" in PATH_MAX
+
+struct Options {
+  bool halt_on_error;
+  int exitcode;
+  int verbosity;
+  int handoff_hold_us; // see HoldAfterHandoff in holds.cpp; 0 = off
+  bool stress;         // random delays inside guarded windows (tests)
+  char log_path[kMaxLogPath + 1]; // "stderr", "stdout" or a path prefix
+};
+
+// The effective options. Constant-initialised to the defaults, so the hooks
+// may run before the runtime's constructor has parsed MAPGUARD_OPTIONS.
+extern Options g_options;
+
+void SetDefaultOptions(Options *O);
+// Parses Text ("key=value:key=value") into *O. An unknown key prints one
+// warning line to DiagFd and is skipped. A malformed entry prints one error
+// line to DiagFd and returns false (the entries before it are applied).
+bool ParseOptions(const char *Text, Options *O, int DiagFd);
+// Prints "==<pid>==MapGuard: options key=value ..." to Fd.
+void PrintOptions(const Options &O, int Fd);
+// Startup: parses Text into g_options, or prints the error and _exit(1)s.
+void InitOptionsOrDie(const char *Text);
+
+} // namespace __mapguard
+
+#endif // MAPGUARD_OPTIONS_H

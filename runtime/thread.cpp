@@ -1,0 +1,100 @@
+//===-- thread.cpp - Thread identity and fork -----------------------------===//
+//
+// Each thread gets a 16-bit index at its first guarded operation: a key
+// carries it, and a report turns it back into the thread's kernel id and
+// name. The child of fork() starts with empty tables.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mapguard_internal.h"
+
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+using namespace __mapguard;
+
+// 0 = not registered yet. Initial-exec TLS: a single %fs-relative load, no
+// call to __tls_get_addr.
+__thread uint16_t __mapguard_thread_index
+    __attribute__((tls_model("initial-exec")));
+
+// The next index to hand out. After 65535 thread creations indices wrap and
+// two live threads may share one; each then takes the other's flag for its
+// own nested write, so sharing can only hide a conflict between those two,
+// never invent one.
+static std::atomic<uint32_t> g_next_thread_index{1};
+// Kernel thread ids by index, for reports.
+static std::atomic<int32_t> g_thread_tid[1u << kThreadIndexBits];
+// Thread names by index as they were at registration (16 bytes with the
+// NUL, in two words): a report names a thread that has exited since, whose
+// /proc/self/task/<tid>/comm is gone, by them.
+static std::atomic<uint64_t> g_thread_name[1u << kThreadIndexBits][2];
+
+int32_t __mapguard::CurrentTid() { return int32_t(syscall(SYS_gettid)); }
+
+uint16_t __mapguard::RegisterThread() {
+  uint16_t Index;
+  do
+    Index =
+        uint16_t(g_next_thread_index.fetch_add(1, std::memory_order_relaxed));
+  while (Index == 0);
+  g_thread_tid[Index].store(CurrentTid(), std::memory_order_relaxed);
+  uint64_t Name[2] = {0, 0};
+  prctl(PR_GET_NAME, Name, 0, 0, 0);
+  g_thread_name[Index][0].store(Name[0], std::memory_order_relaxed);
+  g_thread_name[Index][1].store(Name[1], std::memory_order_relaxed);
+  __mapguard_thread_index = Index;
+  return Index;
+}
+
+uint16_t __mapguard::CurrentThreadIndex() { return ThreadIndex(); }
+
+int32_t __mapguard::ThreadTid(uint16_t Index) {
+  return g_thread_tid[Index].load(std::memory_order_relaxed);
+}
+
+void __mapguard::RegisteredThreadName(uint16_t Index, char *Name) {
+  uint64_t Words[2] = {g_thread_name[Index][0].load(std::memory_order_relaxed),
+                       g_thread_name[Index][1].load(std::memory_order_relaxed)};
+  __builtin_memcpy(Name, Words, 16);
+  Name[16] = 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Fork
+//===----------------------------------------------------------------------===//
+
+// Only slots in use are written, so that the child does not copy every page
+// of the tables.
+static void ClearSlot(Slot &S) {
+  if (S.key.load(std::memory_order_relaxed) ||
+      S.site.load(std::memory_order_relaxed)) {
+    S.key.store(0, std::memory_order_relaxed);
+    S.site.store(nullptr, std::memory_order_relaxed);
+  }
+}
+
+// The child of fork() has one thread: the writes other threads had open are
+// not its own, so it starts with empty tables. The forking thread keeps its
+// index under its new kernel thread id.
+static void AfterForkInChild() {
+  for (Bucket &B : __mapguard_strict_table) {
+    for (Slot &S : B.slots)
+      ClearSlot(S);
+    if (B.away.load(std::memory_order_relaxed))
+      B.away.store(0, std::memory_order_relaxed);
+  }
+  for (Slot &S : __mapguard_fast_table)
+    ClearSlot(S);
+  ResetReportLockAfterFork();
+  if (uint16_t Index = __mapguard_thread_index)
+    g_thread_tid[Index].store(CurrentTid(), std::memory_order_relaxed);
+}
+
+// Registered before user constructors run (priority 101 is the first one
+// not reserved for the implementation), as the options are (options.cpp).
+__attribute__((constructor(101))) static void InstallForkHandler() {
+  pthread_atfork(nullptr, nullptr, AfterForkInChild);
+}
