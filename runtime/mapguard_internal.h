@@ -27,7 +27,7 @@
 //   fast_table.cpp    fast mode's slots and hooks
 //   reads.cpp         read and iteration checks, read windows
 //   report.cpp        the "concurrent map writes" report, halt or count
-//   options.cpp       MAPGUARD_OPTIONS and startup
+//   options.cpp       MAPGUARD_OPTIONS (options.inc) and startup
 //   testing.cpp       introspection for the runtime's own tests
 //
 //===----------------------------------------------------------------------===//

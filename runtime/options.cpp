@@ -1,87 +1,60 @@
 //===-- options.cpp - MAPGUARD_OPTIONS and startup ------------------------===//
 //
 // MAPGUARD_OPTIONS uses the sanitizers' syntax, key=value entries separated
-// by ':', and their keys:
-//
-//   halt_on_error=0|1   abort at the first report (1, the default), or
-//                       report each pair of sites once and exit with
-//                       `exitcode` at the end (0)
-//   exitcode=0..255     the exit status after reports (66)
-//   log_path=PATH       reports go to PATH.<pid> (to stderr, after one
-//                       warning, if it cannot be opened); "stderr" (the
-//                       default) and "stdout" name the streams
-//   verbosity=N         1: print the options at startup and the number of
-//                       untracked writes at exit (0)
-//   handoff_hold_us=N   how long a write that takes a map over from another
-//                       thread holds its flag, so that a racing writer meets
-//                       it (1000; 0 turns the holds off)
-//   stress=0|1          1: one guarded write in four sleeps 0..100 us
-//                       inside its window, for test suites (0)
-//
-// An unknown key is a warning; a malformed entry is an error that stops the
-// program before main, since running with other options than the user asked
-// for would be worse. The options are parsed by a constructor, before any
-// user constructor runs; the exit handler runs after every other one and
+// by ':'; the keys are in options.inc, and MAPGUARD_OPTIONS=help=1 lists
+// them. An unknown key is a warning; a malformed entry is an error that stops
+// the program before main, since running with other options than the user
+// asked for would be worse. The options are parsed by a constructor, before
+// any user constructor runs; the exit handler runs after every other one and
 // after every destructor.
-//
-// Adding an option: a field in Options (options.h), its default in
-// SetDefaultOptions, one line in kOptionSpecs.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mapguard_internal.h"
 
 #include <atomic>
-#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 using namespace __mapguard;
 
-Options __mapguard::g_options = {/*halt_on_error=*/true, /*exitcode=*/66,
-                                 /*verbosity=*/0, /*handoff_hold_us=*/1000,
-                                 /*stress=*/false, /*log_path=*/"stderr"};
+static constexpr Options kDefaultOptions = {
+#define MAPGUARD_OPTION(Type, Name, Default, Min, Max, Help) Default,
+#include "options.inc"
+#undef MAPGUARD_OPTION
+};
 
-void __mapguard::SetDefaultOptions(Options *O) {
-  O->halt_on_error = true;
-  O->exitcode = 66;
-  O->verbosity = 0;
-  O->handoff_hold_us = 1000;
-  O->stress = false;
-  const char *Default = "stderr";
-  size_t I = 0;
-  for (; Default[I]; ++I)
-    O->log_path[I] = Default[I];
-  O->log_path[I] = 0;
-}
+Options __mapguard::g_options = kDefaultOptions;
+
+void __mapguard::SetDefaultOptions(Options *O) { *O = kDefaultOptions; }
 
 namespace {
 
 enum class OptionKind { Bool, Int, Path };
 
+constexpr OptionKind KindOf(bool *) { return OptionKind::Bool; }
+constexpr OptionKind KindOf(int *) { return OptionKind::Int; }
+constexpr OptionKind KindOf(Path *) { return OptionKind::Path; }
+
 struct OptionSpec {
   const char *name;
   OptionKind kind;
   size_t offset; // of the field in Options
-  int min, max;  // OptionKind::Int
-  const char *expected;
+  long min, max; // the values (Int) or lengths (Path) accepted
+  const char *help;
 };
 
 } // namespace
 
+// clang-format off
 static const OptionSpec kOptionSpecs[] = {
-    {"halt_on_error", OptionKind::Bool, offsetof(Options, halt_on_error), 0, 1,
-     "0 or 1"},
-    {"exitcode", OptionKind::Int, offsetof(Options, exitcode), 0, 255,
-     "an integer 0..255"},
-    {"log_path", OptionKind::Path, offsetof(Options, log_path), 0, 0,
-     "a path prefix, stderr or stdout"},
-    {"verbosity", OptionKind::Int, offsetof(Options, verbosity), 0, INT_MAX,
-     "an integer >= 0"},
-    {"handoff_hold_us", OptionKind::Int, offsetof(Options, handoff_hold_us), 0,
-     1000000, "an integer 0..1000000"},
-    {"stress", OptionKind::Bool, offsetof(Options, stress), 0, 1, "0 or 1"},
+#define MAPGUARD_OPTION(Type, Name, Default, Min, Max, Help)                   \
+  {#Name, KindOf(static_cast<Type *>(nullptr)), offsetof(Options, Name), Min,  \
+   Max, Help},
+#include "options.inc"
+#undef MAPGUARD_OPTION
 };
+// clang-format on
 
 static bool Equals(const char *S, size_t Len, const char *Name) {
   size_t I = 0;
@@ -91,7 +64,7 @@ static bool Equals(const char *S, size_t Len, const char *Name) {
   return Name[I] == 0;
 }
 
-static bool ParseInt(const char *S, size_t Len, int Min, int Max, int *Out) {
+static bool ParseInt(const char *S, size_t Len, long Min, long Max, int *Out) {
   if (Len == 0)
     return false;
   long long V = 0;
@@ -122,7 +95,7 @@ static bool SetOption(const OptionSpec &Spec, const char *Value, size_t Len,
     return ParseInt(Value, Len, Spec.min, Spec.max,
                     reinterpret_cast<int *>(Field));
   case OptionKind::Path:
-    if (Len == 0 || Len > kMaxLogPath)
+    if (Len < size_t(Spec.min) || Len > size_t(Spec.max))
       return false;
     for (size_t I = 0; I < Len; ++I)
       Field[I] = Value[I];
@@ -132,13 +105,59 @@ static bool SetOption(const OptionSpec &Spec, const char *Value, size_t Len,
   return false;
 }
 
+// What Spec accepts: "0 or 1", "an integer 0..255", ...
+static void PrintExpected(Output &Out, const OptionSpec &Spec) {
+  switch (Spec.kind) {
+  case OptionKind::Bool:
+    Out.str("0 or 1");
+    return;
+  case OptionKind::Int:
+    if (Spec.max == INT_MAX)
+      Out.str("an integer >= ").dec(uint64_t(Spec.min));
+    else
+      Out.str("an integer ")
+          .dec(uint64_t(Spec.min))
+          .str("..")
+          .dec(uint64_t(Spec.max));
+    return;
+  case OptionKind::Path:
+    Out.str("a path prefix, stderr or stdout");
+    return;
+  }
+}
+
+// The value of Spec's field in O.
+static void PrintValue(Output &Out, const OptionSpec &Spec, const Options &O) {
+  const char *Field = reinterpret_cast<const char *>(&O) + Spec.offset;
+  switch (Spec.kind) {
+  case OptionKind::Bool:
+    Out.dec(*reinterpret_cast<const bool *>(Field) ? 1 : 0);
+    return;
+  case OptionKind::Int:
+    Out.dec(uint64_t(*reinterpret_cast<const int *>(Field)));
+    return;
+  case OptionKind::Path:
+    Out.str(Field);
+    return;
+  }
+}
+
+// "invalid <What> '<S>'<for the option> (expected <...>)"; Spec null: an
+// entry that is not key=value (Expected says what it should be).
 static void PrintInvalid(int Fd, const char *What, const char *S, size_t Len,
-                         const char *Tail, const char *Expected) {
+                         const OptionSpec *Spec, const char *Expected) {
   char Buf[512];
   Output Out(Fd, Buf, sizeof(Buf));
   Out.pid().str("ERROR: MapGuard: MAPGUARD_OPTIONS: invalid ").str(What);
-  Out.str(" '").str(S, Len).str("'").str(Tail).str(" (expected ");
-  Out.str(Expected).str(")\n");
+  Out.str(" '").str(S, Len).str("'");
+  if (Spec)
+    Out.str(" for ").str(Spec->name);
+  Out.str(" (expected ");
+  if (Spec)
+    PrintExpected(Out, *Spec);
+  else
+    Out.str(Expected);
+  Out.str(")\n");
   Out.flush();
 }
 
@@ -158,11 +177,11 @@ bool __mapguard::ParseOptions(const char *Text, Options *O, int DiagFd) {
     while (Eq < End && *Eq != '=')
       ++Eq;
     if (Eq == End) {
-      PrintInvalid(DiagFd, "entry", Entry, Len, "", "key=value");
+      PrintInvalid(DiagFd, "entry", Entry, Len, nullptr, "key=value");
       return false;
     }
     if (Eq == Entry) {
-      PrintInvalid(DiagFd, "entry", Entry, Len, "",
+      PrintInvalid(DiagFd, "entry", Entry, Len, nullptr,
                    "key=value with a non-empty key");
       return false;
     }
@@ -178,11 +197,8 @@ bool __mapguard::ParseOptions(const char *Text, Options *O, int DiagFd) {
       Out.str("' in MAPGUARD_OPTIONS (ignored)\n");
       Out.flush();
     } else if (!SetOption(*Spec, Eq + 1, size_t(End - Eq - 1), O)) {
-      char Tail[64];
-      Output T(-1, Tail, sizeof(Tail)); // never flushes: names are short
-      T.str(" for ").str(Spec->name).str("", 1);
-      PrintInvalid(DiagFd, "value", Eq + 1, size_t(End - Eq - 1), Tail,
-                   Spec->expected);
+      PrintInvalid(DiagFd, "value", Eq + 1, size_t(End - Eq - 1), Spec,
+                   nullptr);
       return false;
     }
     Entry = Next;
@@ -195,21 +211,25 @@ void __mapguard::PrintOptions(const Options &O, int Fd) {
   Output Out(Fd, Buf, sizeof(Buf));
   Out.pid().str("MapGuard: options");
   for (const OptionSpec &Spec : kOptionSpecs) {
-    const char *Field = reinterpret_cast<const char *>(&O) + Spec.offset;
     Out.str(" ").str(Spec.name).str("=");
-    switch (Spec.kind) {
-    case OptionKind::Bool:
-      Out.dec(*reinterpret_cast<const bool *>(Field) ? 1 : 0);
-      break;
-    case OptionKind::Int:
-      Out.dec(uint64_t(*reinterpret_cast<const int *>(Field)));
-      break;
-    case OptionKind::Path:
-      Out.str(Field);
-      break;
-    }
+    PrintValue(Out, Spec, O);
   }
   Out.str("\n");
+  Out.flush();
+}
+
+void __mapguard::PrintOptionHelp(int Fd) {
+  char Buf[1024];
+  Output Out(Fd, Buf, sizeof(Buf));
+  Out.pid().str("MapGuard: MAPGUARD_OPTIONS=key=value:key=value:..., "
+                "with these keys (and their defaults):\n");
+  for (const OptionSpec &Spec : kOptionSpecs) {
+    Out.str("  ").str(Spec.name).str("=");
+    PrintValue(Out, Spec, kDefaultOptions);
+    Out.str(" (");
+    PrintExpected(Out, Spec);
+    Out.str(")\n      ").str(Spec.help).str("\n");
+  }
   Out.flush();
 }
 
@@ -231,6 +251,8 @@ void __mapguard::InitOptionsOrDie(const char *Text) {
 __attribute__((constructor(101))) static void InitializeRuntime() {
   if (const char *Text = getenv("MAPGUARD_OPTIONS"))
     InitOptionsOrDie(Text);
+  if (g_options.help)
+    PrintOptionHelp(2);
   if (g_options.verbosity >= 1) {
     int Fd = OpenLogFd();
     PrintOptions(g_options, Fd);

@@ -1,24 +1,25 @@
 //===-- options.h - The runtime's options -----------------------*- C++ -*-===//
 //
-// The Options struct and what options.cpp offers the rest of the runtime.
+// The Options struct, generated from options.inc, and what options.cpp
+// offers the rest of the runtime.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MAPGUARD_OPTIONS_H
 #define MAPGUARD_OPTIONS_H
 
+#include <limits.h>
 #include <stddef.h>
 
 namespace __mapguard {
 
-constexpr size_t kMaxLogPath = 4000; // leaves room for ".<pid>" in PATH_MAX
+// A log_path: leaves room for ".<pid>" in PATH_MAX.
+constexpr size_t kMaxLogPath = 4000;
+typedef char Path[kMaxLogPath + 1];
 
 struct Options {
-  bool halt_on_error;
-  int exitcode;
-  int verbosity;
-  int handoff_hold_us; // see HoldAfterHandoff in holds.cpp; 0 = off
-  bool stress;         // random delays inside guarded windows (tests)
-  char log_path[kMaxLogPath + 1]; // "stderr", "stdout" or a path prefix
+#define MAPGUARD_OPTION(Type, Name, Default, Min, Max, Help) Type Name;
+#include "options.inc"
+#undef MAPGUARD_OPTION
 };
 
 // The effective options. Constant-initialised to the defaults, so the hooks
@@ -32,6 +33,9 @@ void SetDefaultOptions(Options *O);
 bool ParseOptions(const char *Text, Options *O, int DiagFd);
 // Prints "==<pid>==MapGuard: options key=value ..." to Fd.
 void PrintOptions(const Options &O, int Fd);
+// Prints every option with its default, what it accepts and what it does
+// (help=1).
+void PrintOptionHelp(int Fd);
 // Startup: parses Text into g_options, or prints the error and _exit(1)s.
 void InitOptionsOrDie(const char *Text);
 

@@ -203,7 +203,45 @@ TEST(OptionsTest, PrintOptions) {
   EXPECT_EQ(std::string(Buf),
             "==" + std::to_string(getpid()) +
                 "==MapGuard: options halt_on_error=1 exitcode=66 "
-                "log_path=stderr verbosity=1 handoff_hold_us=1000 stress=0\n");
+                "log_path=stderr verbosity=1 handoff_hold_us=1000 stress=0 "
+                "help=0\n");
+}
+
+// What an option's default looks like in the help.
+std::string Shown(bool V) { return V ? "1" : "0"; }
+std::string Shown(int V) { return std::to_string(V); }
+std::string Shown(const char *V) { return V; }
+
+TEST(OptionsTest, HelpListsEveryOptionWithItsDefaultAndHelp) {
+  FILE *F = tmpfile();
+  ASSERT_NE(F, nullptr);
+  __mapguard::PrintOptionHelp(fileno(F));
+  rewind(F);
+  std::string Help;
+  char Buf[4096];
+  for (size_t N; (N = fread(Buf, 1, sizeof(Buf), F)) > 0;)
+    Help.append(Buf, N);
+  fclose(F);
+  EXPECT_EQ(Help.rfind("==" + std::to_string(getpid()) +
+                           "==MapGuard: MAPGUARD_OPTIONS=key=value:",
+                       0),
+            0u)
+      << Help;
+  size_t Options = 0;
+#define MAPGUARD_OPTION(Type, Name, Default, Min, Max, HelpText)               \
+  ++Options;                                                                   \
+  EXPECT_NE(Help.find("\n  " #Name "=" + Shown(Default) + " ("),               \
+            std::string::npos)                                                 \
+      << #Name << " is not listed with its default:\n"                         \
+      << Help;                                                                 \
+  EXPECT_NE(Help.find(")\n      " HelpText "\n"), std::string::npos)           \
+      << #Name << "'s help is missing:\n"                                      \
+      << Help;
+  using __mapguard::kMaxLogPath;
+#include "options.inc"
+#undef MAPGUARD_OPTION
+  EXPECT_EQ(CountOf(Help, "\n      "), Options) << "one help line each\n"
+                                                << Help;
 }
 
 TEST(OptionsDeathTest, MalformedOptionsStopTheProgram) {
@@ -237,6 +275,21 @@ TEST_F(StartupDeathTest, UnknownOptionIsAWarning) {
               "MAPGUARD_OPTIONS \\(ignored\\)\n$");
 }
 
+TEST_F(StartupDeathTest, HelpListsTheOptionsAndTheProgramGoesOn) {
+  setenv("MAPGUARD_OPTIONS", "help=1", 1);
+  EXPECT_EXIT(
+      {
+        fprintf(stderr, "main goes on\n");
+        exit(0);
+      },
+      ::testing::ExitedWithCode(0),
+      "^==[0-9]+==MapGuard: MAPGUARD_OPTIONS=key=value:key=value:\\.\\.\\., "
+      "with these keys \\(and their defaults\\):\n"
+      "  halt_on_error=1 \\(0 or 1\\)\n.*"
+      "  help=0 \\(0 or 1\\)\n.*\n"
+      "main goes on\n$");
+}
+
 TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
   setenv("MAPGUARD_OPTIONS", "exitcode=9:halt_on_error=0:verbosity=1", 1);
   EXPECT_EXIT(
@@ -248,7 +301,7 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       },
       ::testing::ExitedWithCode(0),
       "^==[0-9]+==MapGuard: options halt_on_error=0 exitcode=9 "
-      "log_path=stderr verbosity=1 handoff_hold_us=1000 stress=0\n"
+      "log_path=stderr verbosity=1 handoff_hold_us=1000 stress=0 help=0\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
       "table bucket full\\)\n$");
 }
