@@ -156,7 +156,8 @@ HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
       MAPGUARD_ABI_NAME(__mapguard_fast_inline), Type::getInt8Ty(Ctx)));
   // A position-independent executable is linked with the runtime: its data
   // is in this module's DSO. A shared library reaches it through the GOT.
-  if (M.getPIELevel() != PIELevel::Default || M.getPICLevel() == PICLevel::NotPIC) {
+  if (M.getPIELevel() != PIELevel::Default ||
+      M.getPICLevel() == PICLevel::NotPIC) {
     for (GlobalVariable *GV :
          {FastTable, StrictTable, MapHolds, ThreadIndex, InlineAllowed})
       if (GV)
@@ -203,8 +204,9 @@ FunctionCallee HookEmitter::hook(Hook Which) {
       : Which == End ? FunctionType::get(Void, {PtrTy, PtrTy, IntPtrTy}, false)
       : Which == StressTick ? FunctionType::get(Void, false)
       : Which == ReadWindow || Which == IterateWindow
-          ? FunctionType::get(Void, {PtrTy, PtrTy, Type::getInt64Ty(Ctx)}, false)
-                            : FunctionType::get(Void, {PtrTy, PtrTy}, false);
+          ? FunctionType::get(Void, {PtrTy, PtrTy, Type::getInt64Ty(Ctx)},
+                              false)
+          : FunctionType::get(Void, {PtrTy, PtrTy}, false);
   Callee = M.getOrInsertFunction(
       Names[Which][Fast], Ty,
       AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind));
@@ -247,8 +249,8 @@ Value *HookEmitter::awayCount(IRBuilder<> &B, Value *Bucket) {
       {B.getInt64(0), Bucket, B.getInt32(BucketAwayField)});
 }
 
-OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
-                                 Value *Site, const DebugLoc &DL) {
+OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
+                                 const DebugLoc &DL) {
   IRBuilder<> B(Before);
   B.SetCurrentDebugLocation(DL);
   // No inline path: not a 64-bit target, or -mapguard-inline=0.
@@ -258,8 +260,9 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Type *I64 = B.getInt64Ty();
   Value *Addr = B.CreatePtrToInt(Map, I64, "mapguard.addr");
   // Tagged so that the table's stores do not keep it from being hoisted.
-  LoadInst *IndexLoad = B.CreateLoad(
-      B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread");
+  LoadInst *IndexLoad =
+      B.CreateLoad(B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex),
+                   "mapguard.thread");
   IndexLoad->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
   Value *Key = B.CreateOr(B.CreateShl(Addr, abi::kThreadIndexBits),
                           B.CreateZExt(IndexLoad, I64), "mapguard.key");
@@ -296,9 +299,9 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   BasicBlock *Slow = NewBlock("mapguard.begin.slow");
   Head->getTerminator()->eraseFromParent();
   B.SetInsertPoint(Head);
-  B.CreateCondBr(B.CreateAnd(B.CreateICmpEQ(Seen, OwnTomb), Allowed,
-                             "mapguard.own"),
-                 Claim, Check, Likely);
+  B.CreateCondBr(
+      B.CreateAnd(B.CreateICmpEQ(Seen, OwnTomb), Allowed, "mapguard.own"),
+      Claim, Check, Likely);
 
   // Not the thread's own tombstone. The runtime has nothing to do at this
   // claim either if the slot is free (0 or a tombstone: the sign bit) and
@@ -317,9 +320,9 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
   Holds->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
   Value *Spent = B.CreateICmpUGE(Holds, B.getInt8(abi::kHoldsPerMap));
   Value *Registered = B.CreateICmpNE(IndexLoad, B.getInt16(0));
-  Value *Quiet = B.CreateAnd(
-      B.CreateAnd(Free, B.CreateOr(B.CreateNot(ThisMap), Spent)),
-      B.CreateAnd(Registered, Allowed), "mapguard.quiet");
+  Value *Quiet =
+      B.CreateAnd(B.CreateAnd(Free, B.CreateOr(B.CreateNot(ThisMap), Spent)),
+                  B.CreateAnd(Registered, Allowed), "mapguard.quiet");
   B.CreateCondBr(Quiet, Claim, Slow, Likely);
 
   B.SetInsertPoint(Slow);
@@ -350,9 +353,9 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map,
     // in progress, the claim is given back and the runtime asked.
     B.SetInsertPoint(Claimed);
     storeSlotWord(B, Site, SiteField, AtomicOrdering::Release);
-    LoadInst *Away = loadSlotWord(B, awayCount(B, Bucket),
-                                  AtomicOrdering::SequentiallyConsistent,
-                                  "mapguard.away");
+    LoadInst *Away =
+        loadSlotWord(B, awayCount(B, Bucket),
+                     AtomicOrdering::SequentiallyConsistent, "mapguard.away");
     B.CreateCondBr(B.CreateICmpEQ(Away, B.getInt64(0)), Begun, GiveBack,
                    Likely);
     B.SetInsertPoint(GiveBack);
@@ -510,11 +513,12 @@ Value *HookEmitter::emitReadSnapshot(IRBuilder<> &B, Value *Map) {
                       AtomicOrdering::Monotonic, "mapguard.snapshot");
 }
 
-void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
-                                Constant *Site, bool Iteration,
-                                const DebugLoc &DL, Value *Snapshot) {
+void HookEmitter::emitReadCheck(Instruction *Before, Value *Map, Constant *Site,
+                                bool Iteration, const DebugLoc &DL,
+                                Value *Snapshot) {
   FunctionCallee Hook = hook(Snapshot ? (Iteration ? IterateWindow : ReadWindow)
-                                      : Iteration ? Iterate : Read);
+                             : Iteration ? Iterate
+                                         : Read);
   IRBuilder<> B(Before);
   B.SetCurrentDebugLocation(DL);
   if (!hasInlineChecks()) {
@@ -532,10 +536,10 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   auto [Slot, Bucket] = slotOf(B, Map, &Wanted);
   Value *Away = nullptr;
   if (Bucket) {
-    Away = B.CreateICmpNE(loadSlotWord(B, awayCount(B, Bucket),
-                                       AtomicOrdering::Monotonic,
-                                       "mapguard.away"),
-                          B.getInt64(0));
+    Away =
+        B.CreateICmpNE(loadSlotWord(B, awayCount(B, Bucket),
+                                    AtomicOrdering::Monotonic, "mapguard.away"),
+                       B.getInt64(0));
   }
   Value *Key = loadSlotWord(B, Slot, AtomicOrdering::Monotonic);
   Value *Busy = B.CreateICmpEQ(
@@ -549,8 +553,9 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map,
   // Under stress the runtime sees every read (it may make the reader wait),
   // and so does a thread's first read (before it has a thread index).
   Busy = B.CreateOr(Busy, B.CreateNot(emitNotStressed(B)));
-  LoadInst *Index = B.CreateLoad(
-      B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex), "mapguard.thread");
+  LoadInst *Index =
+      B.CreateLoad(B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex),
+                   "mapguard.thread");
   Index->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
   Busy = B.CreateOr(Busy, B.CreateICmpEQ(Index, B.getInt16(0)));
   MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();

@@ -56,8 +56,7 @@ public:
   /// during the loop.
   void emitReadCheck(llvm::Instruction *Before, llvm::Value *Map,
                      llvm::Constant *Site, bool Iteration,
-                     const llvm::DebugLoc &DL,
-                     llvm::Value *Snapshot = nullptr);
+                     const llvm::DebugLoc &DL, llvm::Value *Snapshot = nullptr);
   /// The key in Map's slot (strict: its home slot), loaded at B's position:
   /// what a read window compares at its end. Only with the inline paths.
   llvm::Value *emitReadSnapshot(llvm::IRBuilder<> &B, llvm::Value *Map);
@@ -89,13 +88,20 @@ private:
   llvm::Type *IntPtrTy;
   llvm::PointerType *PtrTy;
   llvm::StructType *SiteTy;
-  enum Hook { Begin, End, Read, Iterate, StressTick, ReadWindow, IterateWindow };
+  enum Hook {
+    Begin,
+    End,
+    Read,
+    Iterate,
+    StressTick,
+    ReadWindow,
+    IterateWindow
+  };
   llvm::FunctionCallee hook(Hook Which);
   llvm::FunctionCallee Hooks[7];
   /// A slot's address from Map, with (strict) its bucket's index.
-  std::pair<llvm::Value *, llvm::Value *> slotOf(llvm::IRBuilder<> &B,
-                                                 llvm::Value *Map,
-                                                 llvm::Value **Wanted);
+  std::pair<llvm::Value *, llvm::Value *>
+  slotOf(llvm::IRBuilder<> &B, llvm::Value *Map, llvm::Value **Wanted);
   /// The map's slot: fast mode's, or strict mode's home slot and its
   /// bucket's index (null in fast mode). Product: (map >> 3) times the
   /// runtime's hash multiplier.

@@ -58,8 +58,8 @@ TEST_P(FlagTableTest, NestedWriteOnTheSameThreadHasNothingToUndo) {
 
 TEST_P(FlagTableTest, MapsAtZeroOrAbove47BitsAreNotTracked) {
   Mode M = GetParam();
-  for (uintptr_t Map : {uintptr_t(0), uintptr_t(1) << 47, uintptr_t(1) << 48,
-                        ~uintptr_t(7)}) {
+  for (uintptr_t Map :
+       {uintptr_t(0), uintptr_t(1) << 47, uintptr_t(1) << 48, ~uintptr_t(7)}) {
     HeldWrite Other(M, Map, &kFirstSite);
     EXPECT_EQ(Other.token(), 0u);
     uintptr_t Token = Begin(M, Map, &kSecondSite);
@@ -262,8 +262,9 @@ static void OverlapAwayFromHome(Where W, const std::vector<uintptr_t> &Maps) {
   NameThisThread("mg-second");
   // This thread's first write registers it, so that its writes below take
   // the hooks' common case (a free home slot), as a running program's do.
-  __mapguard_write_end((void *)FakeMap(419), &kThirdSite,
-                       __mapguard_write_begin((void *)FakeMap(419), &kThirdSite));
+  __mapguard_write_end(
+      (void *)FakeMap(419), &kThirdSite,
+      __mapguard_write_begin((void *)FakeMap(419), &kThirdSite));
   auto Other = std::make_unique<HeldWrite>(Mode::Strict, Maps[0], &kThirdSite,
                                            "mg-other");
   HeldWrite First(Mode::Strict, Maps[1], &kFirstSite, "mg-first");
@@ -280,7 +281,7 @@ static void OverlapAwayFromHome(Where W, const std::vector<uintptr_t> &Maps) {
   }
   uintptr_t Token = Claim(Mode::Strict, Maps[1], &kSecondSite);
   if (Token & 1)
-    return; // not at home
+    return;    // not at home
   First.end(); // reports and aborts on the first writer's thread
   __mapguard_write_end((void *)Maps[1], &kSecondSite, Token);
 }

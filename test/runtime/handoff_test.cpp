@@ -16,7 +16,7 @@ using namespace mapguard_test;
 namespace {
 
 const Site kSite = {"handoff_test.cpp", "writer()", "std::map<int, int>",
-                    "insert", 1, 1};
+                    "insert",           1,          1};
 
 class HandoffTest : public ::testing::TestWithParam<Mode> {
 protected:
@@ -136,7 +136,8 @@ TEST_P(HandoffTest, AThreadsFirstReadHoldsOnce) {
   // as a first write does; later reads and a later first write do not.
   uintptr_t Map = FakeMap(910);
   void *MapPtr = reinterpret_cast<void *>(Map);
-  auto Read = GetParam() == Mode::Strict ? __mapguard_read : __mapguard_read_fast;
+  auto Read =
+      GetParam() == Mode::Strict ? __mapguard_read : __mapguard_read_fast;
   uint64_t Before = __mapguard::HandoffHoldCount();
   uint64_t AfterReads = 0;
   std::thread T([&] {

@@ -16,8 +16,8 @@
 #include <csignal>
 #include <regex>
 #include <sched.h>
-#include <thread>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -26,10 +26,10 @@ using __mapguard::g_options;
 
 namespace {
 
-const Site kReadSite = {"reader.cpp", "lookup(int)", "std::map<int, int>",
-                        "find", 40, 11};
+const Site kReadSite = {
+    "reader.cpp", "lookup(int)", "std::map<int, int>", "find", 40, 11};
 const Site kIterSite = {"reader.cpp", "dump()", "std::map<int, int>",
-                        "begin", 50, 3};
+                        "begin",      50,       3};
 
 void Read(Mode M, uintptr_t Map, const Site *S) {
   if (M == Mode::Strict)
@@ -50,8 +50,8 @@ std::string ReadReportPattern(const char *Message, const char *What,
                               uintptr_t Map, const Site &Reader,
                               const char *ReaderName, const Site &Writer,
                               const char *WriterName) {
-  std::string Pattern = ReportPattern(Map, Reader.container, Reader,
-                                      ReaderName, Writer, WriterName);
+  std::string Pattern = ReportPattern(Map, Reader.container, Reader, ReaderName,
+                                      Writer, WriterName);
   auto Replace = [&](const std::string &From, const std::string &To) {
     for (size_t At = 0; (At = Pattern.find(From, At)) != std::string::npos;
          At += To.size())
@@ -142,8 +142,7 @@ TEST_P(ReadCheckDeathTest, IterationWhileAnotherThreadWritesIsReported) {
       },
       ::testing::KilledBySignal(SIGABRT),
       ReadReportPattern("concurrent map iteration and map write", "iteration",
-                        Map, kIterSite, "mg-reader", kSecondSite,
-                        "mg-writer"));
+                        Map, kIterSite, "mg-reader", kSecondSite, "mg-writer"));
 }
 
 TEST_P(ReadCheckTest, ReadsWithoutAWriterOrOnTheWritersThreadAreSilent) {
@@ -314,27 +313,33 @@ std::string WindowReportPattern(uintptr_t Map, const Site &Reader,
                                 const char *WriterName,
                                 Window W = Window::Reads) {
   bool Iteration = W == Window::Iteration;
-  std::string Pattern = ReadReportPattern(
-      Iteration ? "concurrent map iteration and map write"
-                : "concurrent map read and map write",
-      Iteration ? "iteration" : "read", Map, Reader, ReaderName, Writer,
-      WriterName);
+  std::string Pattern =
+      ReadReportPattern(Iteration ? "concurrent map iteration and map write"
+                                  : "concurrent map read and map write",
+                        Iteration ? "iteration" : "read", Map, Reader,
+                        ReaderName, Writer, WriterName);
   const std::string From = " was writing it";
   size_t At = Pattern.find(From);
-  Pattern.replace(At, From.size(), Iteration ? " wrote it during this iteration"
-                                             : " wrote it during these reads");
+  Pattern.replace(At, From.size(),
+                  Iteration ? " wrote it during this iteration"
+                            : " wrote it during these reads");
   return Pattern;
 }
 
-const Site kWindowSite = {"loop.cpp", "sumAll(std::vector<int> const&)",
-                          "std::map<int, int>", "find", 60, 13};
+const Site kWindowSite = {"loop.cpp",
+                          "sumAll(std::vector<int> const&)",
+                          "std::map<int, int>",
+                          "find",
+                          60,
+                          13};
 
 class ReadWindowTest : public NoReportTest,
                        public ::testing::WithParamInterface<Mode> {};
 class ReadWindowDeathTest : public ::testing::TestWithParam<Mode> {};
 
 INSTANTIATE_TEST_SUITE_P(Modes, ReadWindowTest, BothModes(), ModeParamName);
-INSTANTIATE_TEST_SUITE_P(Modes, ReadWindowDeathTest, BothModes(), ModeParamName);
+INSTANTIATE_TEST_SUITE_P(Modes, ReadWindowDeathTest, BothModes(),
+                         ModeParamName);
 
 TEST_P(ReadWindowDeathTest, WriteBegunAndEndedDuringTheReadsIsReported) {
   // Nothing in the slot when the loop began; at its end, another thread's
