@@ -370,6 +370,11 @@ bool MapGuardInstrumenter::instrument(MutableArrayRef<WriteSite> Sites,
 }
 
 bool MapGuardInstrumenter::run() {
+  if (std::optional<std::string> Error =
+          selectContainerPresets(Options.Presets)) {
+    reportError(Ctx, "-mapguard-presets: " + *Error);
+    return false; // The compilation fails.
+  }
   if (M.getModuleFlag(InstrumentedFlag))
     return false; // Instrumented already: a second run changes nothing.
   std::optional<ScopeLists> Scope =

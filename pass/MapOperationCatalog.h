@@ -1,13 +1,21 @@
 //===- MapOperationCatalog.h - What counts as a map write -----------------===//
 //
 // Decides, from a function's mangled name, whether a call to it is a write
-// to one of the standard associative containers (and which maps it writes),
-// and whether a function belongs to a container's own implementation (whose
-// calls are not instrumented: the outer call already is).
+// to, a lookup in or the start of an iteration of a recognised container
+// (and which maps it accesses), and whether a function belongs to a
+// container's own implementation (whose calls are not instrumented: the
+// outer call already is).
+//
+// The containers are one table (MapOperationCatalog.cpp, Families), one row
+// per family, grouped in presets: "std" (the eight standard associative
+// containers), "abseil" (flat/node_hash_map/set, btree_map/set/multi),
+// "boost" (boost::unordered_map/set/multi, and unordered_flat_* /
+// unordered_node_* where Boost has them). -mapguard-presets= chooses them.
 //
 // Names are demangled with LLVM's Itanium partial demangler; inline
-// namespaces (std::__1, std::__cxx11, and libstdc++'s debug-mode
-// std::__debug / std::__cxx1998) are normalised away.
+// namespaces (std::__1, std::__cxx11, libstdc++'s debug-mode std::__debug /
+// std::__cxx1998, Abseil's absl::lts_* / Debian's absl::debian3) are
+// normalised away.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MAPGUARD_MAPOPERATIONCATALOG_H
@@ -98,8 +106,8 @@ struct ContainerMember {
 };
 
 /// Classifies a callee as a member of a recognised container (std::map,
-/// std::unordered_set, ...). Returns std::nullopt for anything else,
-/// including the containers' internal bases.
+/// std::unordered_set, absl::flat_hash_map's raw_hash_set, ...). Returns
+/// std::nullopt for anything else, including the containers' internal bases.
 std::optional<ContainerMember> classifyContainerMember(llvm::StringRef MangledName);
 
 /// The qualified name of a function without its parameters
@@ -112,10 +120,17 @@ std::string qualifiedFunctionName(llvm::StringRef MangledName);
 /// into libstdc++.so, so the pass cannot see that they only follow pointers.
 bool isContainerNavigation(llvm::StringRef MangledName);
 
-/// True for member functions of the recognised containers and of their
-/// internal bases (libstdc++'s _Hashtable, _Rb_tree, __detail::*, libc++'s
-/// __hash_table, __tree): calls made from inside them are not instrumented.
+/// True for member functions of the recognised containers, of classes
+/// nested in them and of their rows' internal classes (libstdc++'s
+/// _Hashtable, _Rb_tree, __detail::*, libc++'s __hash_table, __tree,
+/// Abseil's btree, Boost's unordered::detail): calls made from inside them
+/// are not instrumented.
 bool isContainerImplementation(llvm::StringRef MangledName);
+
+/// Uses only the presets named in \p List (comma-separated: std, abseil,
+/// boost); all of them until called. Returns what is wrong with \p List,
+/// leaving the choice unchanged, if it names an unknown preset.
+std::optional<std::string> selectContainerPresets(llvm::StringRef List);
 
 /// Removes inline namespaces and spells std::basic_string<char, ...> as
 /// std::string in a demangled name; drops default template arguments of

@@ -64,11 +64,26 @@ cl::opt<std::string> ClSites(
              "and what was decided) to this file"),
     cl::Hidden, cl::value_desc("file"));
 
+cl::opt<std::string> ClPresets(
+    "mapguard-presets",
+    cl::desc("The container families whose maps are checked, comma-separated: "
+             "std (the eight standard associative containers), abseil "
+             "(flat/node_hash_map/set, btree_map/set/multi), boost "
+             "(boost::unordered_map/set/multi, unordered_flat/node_*)"),
+    cl::value_desc("std,abseil,boost"), cl::init("std,abseil,boost"));
+
 } // namespace
 
 MapGuardOptions MapGuardOptions::fromCommandLine() {
-  return {ClMode == GuardMode::Fast, ClElide, ClLoopWindows, ClInline,
-          ClOutline, ClIgnorelist, ClAllowlist, ClSites};
+  return {ClMode == GuardMode::Fast,
+          ClElide,
+          ClLoopWindows,
+          ClInline,
+          ClOutline,
+          ClIgnorelist,
+          ClAllowlist,
+          ClSites,
+          ClPresets};
 }
 
 } // namespace mapguard

@@ -22,6 +22,8 @@ struct MapGuardOptions {
   bool Inline = true;
   llvm::cl::boolOrDefault Outline = llvm::cl::BOU_UNSET;
   std::string Ignorelist, Allowlist, Sites;
+  /// -mapguard-presets: the container families to recognise.
+  std::string Presets;
 
   /// The -mapguard-* options as given.
   static MapGuardOptions fromCommandLine();

@@ -19,7 +19,10 @@
 #   %runtime_tests     the runtime's GoogleTest binary
 #   %mapguard_sites    build/bin/mapguard-sites, run by the Python running lit
 # Features: "libcxx" when libc++ is installed; "mode-strict" or "mode-fast"
-# (--param mode=..., default strict): the wrappers' default mode.
+# (--param mode=..., default strict): the wrappers' default mode; "abseil"
+# and "boost" when their headers are installed (libabsl-dev, libboost-dev),
+# "boost-concurrent-flat-map" when Boost has boost::concurrent_flat_map
+# (1.83 and later).
 import os
 import sys
 
@@ -69,3 +72,13 @@ config.substitutions.append(("%mapguard_sites", "%s %s" % (
 
 if config.has_libcxx:
     config.available_features.add("libcxx")
+
+# The container presets' libraries (-mapguard-presets), where installed.
+def _header(path):
+    return os.path.exists(os.path.join("/usr/include", path))
+if _header("absl/container/flat_hash_map.h"):
+    config.available_features.add("abseil")
+if _header("boost/unordered_map.hpp"):
+    config.available_features.add("boost")
+if _header("boost/unordered/concurrent_flat_map.hpp"):
+    config.available_features.add("boost-concurrent-flat-map")

@@ -1,0 +1,18 @@
+// Writes to one boost::unordered_map from four threads serialised by one
+// std::mutex are never reported (the twin of racy_boost_unordered_map.cpp).
+// REQUIRES: boost
+//
+// DEFINE: %{flags} =
+// DEFINE: %{check} = %mgxx %{flags} -g -pthread -I %S/Inputs %s -o %t \
+// DEFINE:   && for i in 1 2 3 4 5; do %t > %t.out 2> %t.err && test ! -s %t.err && FileCheck %s --input-file %t.out || { cat %t.err; exit 1; }; done
+// REDEFINE: %{flags} = -O0
+// RUN: %{check}
+// REDEFINE: %{flags} = -O2
+// RUN: %{check}
+
+#include <boost/unordered_map.hpp>
+
+using Counts = boost::unordered_map<int, int>;
+#include "count_under_mutex.h"
+
+// CHECK: 104 keys, 8000 counted
