@@ -62,7 +62,8 @@ ResumeInst *createCleanup(Function &F, const DebugLoc &DL, StringRef Name) {
   IRBuilder<> B(BasicBlock::Create(Ctx, Name, &F));
   B.SetCurrentDebugLocation(DL);
   LandingPadInst *LP = B.CreateLandingPad(
-      StructType::get(PointerType::getUnqual(Ctx), Type::getInt32Ty(Ctx)), 0, "mapguard.lpad");
+      StructType::get(PointerType::getUnqual(Ctx), Type::getInt32Ty(Ctx)), 0,
+      "mapguard.lpad");
   LP->setCleanup(true);
   return B.CreateResume(LP);
 }
@@ -97,8 +98,8 @@ void wrapCall(HookEmitter &Hooks, CallBase &CB, ArrayRef<Value *> Maps,
     BasicBlock *Cleanup = Resume->getParent();
     insertEndHooks(Hooks, Resume->getIterator(), Writes, Desc, DL);
     InvokeInst *II = makeInvoke(CI, Cleanup);
-    insertEndHooks(Hooks, II->getNormalDest()->getFirstInsertionPt(), Writes, Desc,
-                   DL);
+    insertEndHooks(Hooks, II->getNormalDest()->getFirstInsertionPt(), Writes,
+                   Desc, DL);
     return;
   }
 

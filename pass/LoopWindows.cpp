@@ -230,7 +230,8 @@ struct Planner {
         if (Kind == LoopCall::MapOperation || Kind == LoopCall::CheckedRead)
           continue;
         Value *Written = WrittenMap(*CB);
-        if (!Written || !isInvariant(Written, Blocks) || !CanGuardUnwinding(*CB))
+        if (!Written || !isInvariant(Written, Blocks) ||
+            !CanGuardUnwinding(*CB))
           return std::nullopt;
         if (Map && !isSameMap(Map, Written))
           return std::nullopt; // two maps: each write keeps its own window
@@ -265,8 +266,8 @@ planLoopWindows(Function &F, LoopInfo &LI, SyncAnalysis &Sync,
                 function_ref<LoopCall(const CallBase &)> Classify,
                 function_ref<Value *(const CallBase &)> WrittenMap,
                 function_ref<bool(CallBase &)> CanGuardUnwinding) {
-  Planner P{F, Sync, Classify, WrittenMap, CanGuardUnwinding, nullptr,
-            nullptr, {}};
+  Planner P{F,       Sync,    Classify, WrittenMap, CanGuardUnwinding,
+            nullptr, nullptr, {}};
   return planAll(LI, P);
 }
 

@@ -32,7 +32,6 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
-
 namespace llvm {
 class BasicBlock;
 class CallBase;

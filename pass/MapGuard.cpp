@@ -110,9 +110,8 @@ private:
   decide(const CallBase &CB, const MapOperation &Op, const ScopeLists &Scope);
   /// Guards a site; returns why it could not, if it could not.
   std::optional<std::string> instrumentCallSite(const WriteSite &Site);
-  std::optional<std::string> leaveUnguarded(const CallBase &CB,
-                                            const MapOperation &Op,
-                                            const Twine &Why);
+  std::optional<std::string>
+  leaveUnguarded(const CallBase &CB, const MapOperation &Op, const Twine &Why);
   void remarkAddressesTaken();
   /// The hook emitter, created on first use: a module with nothing to guard
   /// gets no declarations of the runtime's tables.
@@ -157,12 +156,10 @@ void MapGuardInstrumenter::checkRead(const ReadSite &Site) {
   SmallVector<Value *, 2> Maps = mapOperands(CB, *Site.Op);
   if (Maps.empty())
     return; // A read is never worth a warning.
-  hooks().emitReadCheck(&CB, Maps.front(),
-                        Descriptors.get(CB, *Site.Op, hooks().siteType()),
-                        Site.Op->Kind == AccessKind::Iteration,
-                        CB.getDebugLoc());
+  hooks().emitReadCheck(
+      &CB, Maps.front(), Descriptors.get(CB, *Site.Op, hooks().siteType()),
+      Site.Op->Kind == AccessKind::Iteration, CB.getDebugLoc());
 }
-
 
 /// Whether \p F's calls are sites at all. Opted-out functions have sites
 /// (reported, not guarded); container members do not.
@@ -173,7 +170,6 @@ bool MapGuardInstrumenter::shouldInstrumentFunction(const Function &F) const {
   // guarded outer call.
   return !isContainerImplementation(F.getName());
 }
-
 
 /// Decides whether a write in a function that is not opted out needs its
 /// guard: not when a scope list excludes it, nor when no other thread can
@@ -204,11 +200,11 @@ std::optional<std::string>
 MapGuardInstrumenter::leaveUnguarded(const CallBase &CB, const MapOperation &Op,
                                      const Twine &Why) {
   ++NumSitesUnsupported;
-  Ctx.diagnose(DiagnosticInfoUnsupported(
-      *CB.getFunction(),
-      "MapGuard: " + Op.Container + "::" + Op.Operation +
-          " left unchecked: " + Why,
-      CB.getDebugLoc(), DS_Warning));
+  Ctx.diagnose(DiagnosticInfoUnsupported(*CB.getFunction(),
+                                         "MapGuard: " + Op.Container +
+                                             "::" + Op.Operation +
+                                             " left unchecked: " + Why,
+                                         CB.getDebugLoc(), DS_Warning));
   return Why.str();
 }
 
@@ -225,8 +221,9 @@ MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   // A guard without its end hook on some path would later report a map
   // that nobody is writing: better no guard at all.
   if (!canGuardUnwinding(CB))
-    return leaveUnguarded(CB, Op, "its exception path cannot carry the end "
-                                  "hook (musttail or funclet-based EH)");
+    return leaveUnguarded(CB, Op,
+                          "its exception path cannot carry the end "
+                          "hook (musttail or funclet-based EH)");
 
   HookEmitter &Hooks = hooks();
   Constant *Desc = Descriptors.get(CB, Op, Hooks.siteType());
@@ -437,10 +434,9 @@ Expected<MapGuardPass> parseMapGuardPipelineName(StringRef Name) {
     return make_error<StringError>("not the mapguard pass",
                                    inconvertibleErrorCode());
   if (Name != "fast" && Name != "strict")
-    return make_error<StringError>(
-        "invalid mapguard pass parameter '" + Name +
-            "' (expected 'fast' or 'strict')",
-        inconvertibleErrorCode());
+    return make_error<StringError>("invalid mapguard pass parameter '" + Name +
+                                       "' (expected 'fast' or 'strict')",
+                                   inconvertibleErrorCode());
   Pass.Fast = Name == "fast";
   return Pass;
 }

@@ -444,7 +444,8 @@ std::optional<AccessKind> memberAccess(const ContainerFamily &F,
 }
 
 void replaceAll(std::string &S, StringRef From, StringRef To) {
-  for (size_t Pos = S.find(From.data(), 0, From.size()); Pos != std::string::npos;
+  for (size_t Pos = S.find(From.data(), 0, From.size());
+       Pos != std::string::npos;
        Pos = S.find(From.data(), Pos + To.size(), From.size()))
     S.replace(Pos, From.size(), To.data(), To.size());
 }
@@ -452,11 +453,13 @@ void replaceAll(std::string &S, StringRef From, StringRef To) {
 /// Removes inline namespaces and spells std::basic_string<char> as std::string.
 std::string normalizeNamespaces(StringRef Demangled) {
   std::string S = Demangled.str();
-  for (StringRef Inline : {"std::__1::", "std::__cxx11::", "std::__debug::",
-                           "std::__cxx1998::"})
+  for (StringRef Inline :
+       {"std::__1::", "std::__cxx11::", "std::__debug::", "std::__cxx1998::"})
     replaceAll(S, Inline, "std::");
-  replaceAll(S, "std::basic_string<char, std::char_traits<char>, std::allocator<char>>",
-             "std::string");
+  replaceAll(
+      S,
+      "std::basic_string<char, std::char_traits<char>, std::allocator<char>>",
+      "std::string");
   // Abseil's inline namespace: absl::lts_20220623::, Debian's absl::debian3::.
   for (size_t Pos = S.find("absl::"); Pos != std::string::npos;
        Pos = S.find("absl::", Pos + 1)) {
@@ -477,7 +480,8 @@ using FreePtr = std::unique_ptr<char, decltype(&std::free)>;
 
 /// The parts of a demangled function name the catalog looks at.
 struct DemangledFunction {
-  std::string Context;    // normalised, e.g. "std::map<int, int, std::less<int>, ...>"
+  std::string
+      Context; // normalised, e.g. "std::map<int, int, std::less<int>, ...>"
   std::string BaseName;   // e.g. "insert"
   std::string Parameters; // normalised, e.g. "(std::map<int, int>&&)"
   std::string Name;       // normalised, e.g. "std::map<int, int, ...>::insert"
@@ -544,9 +548,9 @@ SmallVector<StringRef, 6> splitTemplateArguments(StringRef Args) {
 
 std::string dropDefaultTemplateArguments(StringRef Name);
 
-/// "std::map<int, int, std::less<int>, std::allocator<...>>" -> "std::map<int, int>".
-/// Defaults are compared with the arguments as spelled, before any of them
-/// is shortened, so the comparison matches what the demangler printed.
+/// "std::map<int, int, std::less<int>, std::allocator<...>>" -> "std::map<int,
+/// int>". Defaults are compared with the arguments as spelled, before any of
+/// them is shortened, so the comparison matches what the demangler printed.
 std::string withDefaults(const ContainerSpelling &S) {
   SmallVector<StringRef, 6> Args(S.Args.begin(), S.Args.end());
   size_t End = Args.size();

@@ -108,7 +108,8 @@ struct ContainerMember {
 /// Classifies a callee as a member of a recognised container (std::map,
 /// std::unordered_set, absl::flat_hash_map's raw_hash_set, ...). Returns
 /// std::nullopt for anything else, including the containers' internal bases.
-std::optional<ContainerMember> classifyContainerMember(llvm::StringRef MangledName);
+std::optional<ContainerMember>
+classifyContainerMember(llvm::StringRef MangledName);
 
 /// The qualified name of a function without its parameters
 /// ("app::Cache::put"), inline namespaces removed; empty when \p MangledName

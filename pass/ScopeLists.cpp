@@ -111,7 +111,8 @@ OptOuts::OptOuts(const Module &M) {
     if (!Fn || !Str || !Str->hasInitializer())
       continue;
     auto *Text = dyn_cast<ConstantDataSequential>(Str->getInitializer());
-    if (Text && Text->isCString() && Text->getAsCString() == NoInstrumentAnnotation)
+    if (Text && Text->isCString() &&
+        Text->getAsCString() == NoInstrumentAnnotation)
       Functions.insert(Fn);
   }
 }

@@ -23,9 +23,9 @@ Constant *SiteDescriptors::string(StringRef S) {
   Constant *&Slot = Strings[S];
   if (!Slot) {
     Constant *Init = ConstantDataArray::getString(M.getContext(), S);
-    auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
-                                  GlobalValue::PrivateLinkage, Init,
-                                  ".mapguard.str");
+    auto *GV =
+        new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
+                           GlobalValue::PrivateLinkage, Init, ".mapguard.str");
     GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
     GV->setAlignment(Align(1));
     Slot = GV;
@@ -44,16 +44,16 @@ Constant *SiteDescriptors::get(const CallBase &CB, const MapOperation &Op,
     Column = Loc->getColumn();
   }
   Type *I32 = Type::getInt32Ty(M.getContext());
-  Constant *Fields[] = {string(File),
-                        string(prettifyFunctionName(demangle(F.getName().str()))),
-                        string(Op.Container),
-                        string(Op.Operation),
-                        ConstantInt::get(I32, Line),
-                        ConstantInt::get(I32, Column)};
-  auto *GV = new GlobalVariable(M, SiteTy, /*isConstant=*/true,
-                                GlobalValue::PrivateLinkage,
-                                ConstantStruct::get(SiteTy, Fields),
-                                "__mapguard_site");
+  Constant *Fields[] = {
+      string(File),
+      string(prettifyFunctionName(demangle(F.getName().str()))),
+      string(Op.Container),
+      string(Op.Operation),
+      ConstantInt::get(I32, Line),
+      ConstantInt::get(I32, Column)};
+  auto *GV = new GlobalVariable(
+      M, SiteTy, /*isConstant=*/true, GlobalValue::PrivateLinkage,
+      ConstantStruct::get(SiteTy, Fields), "__mapguard_site");
   GV->setAlignment(Align(8));
   return GV;
 }

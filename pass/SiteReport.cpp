@@ -115,11 +115,11 @@ void remarkReadWindow(const CallBase &First, StringRef Container,
                       StringRef Operation, unsigned Line, bool Iteration) {
   OptimizationRemarkEmitter ORE(First.getFunction());
   ORE.emit([&] {
-    OptimizationRemark R(RemarkPass, Iteration ? "IterationWindow" : "ReadWindow",
-                         &First);
+    OptimizationRemark R(RemarkPass,
+                         Iteration ? "IterationWindow" : "ReadWindow", &First);
     R << (Iteration ? "checked iteration: " : "checked lookups: ")
-      << ore::NV("Container", Container) << "::"
-      << ore::NV("Operation", Operation)
+      << ore::NV("Container", Container)
+      << "::" << ore::NV("Operation", Operation)
       << (Iteration ? " (checked again where the loop"
                     : " (one check for each run of the loop");
     if (Line)

@@ -1,4 +1,5 @@
-//===- Sites.h - The map operations the pass collects before changing code -===//
+//===- Sites.h - The map operations the pass collects before changing code
+//-===//
 //
 // The pass collects every recognised call first and instruments afterwards
 // (instrumentation splits blocks). A write site carries its record for the

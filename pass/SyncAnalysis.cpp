@@ -1,4 +1,5 @@
-//===- SyncAnalysis.cpp - Whether code could synchronise with another thread ===//
+//===- SyncAnalysis.cpp - Whether code could synchronise with another thread
+//===//
 //
 // See SyncAnalysis.h for what counts.
 //
@@ -38,10 +39,10 @@ constexpr unsigned MaxCallDepth = 256;
 /// own accesses.
 static bool isSyncFreeLibFunc(StringRef Name) {
   static const StringSet<> Names = {
-      "malloc",  "free",    "calloc",  "realloc", "aligned_alloc",
-      "posix_memalign", "memcmp", "bcmp", "memchr", "memcpy", "memmove",
-      "memset",  "strlen",  "strnlen", "strcmp",  "strncmp", "strchr",
-      "strrchr"};
+      "malloc",         "free",   "calloc", "realloc", "aligned_alloc",
+      "posix_memalign", "memcmp", "bcmp",   "memchr",  "memcpy",
+      "memmove",        "memset", "strlen", "strnlen", "strcmp",
+      "strncmp",        "strchr", "strrchr"};
   // operator new and delete, every variant (_Znwm, _ZdlPvm, ...).
   return Names.contains(Name) || Name.starts_with("_Znw") ||
          Name.starts_with("_Zna") || Name.starts_with("_Zdl") ||
@@ -126,9 +127,9 @@ static bool isSyncFreeName(StringRef Token) {
       "__hash_const_local_iterator", "__hash_value_type",
       "__hash_node_destructor", "__hash_map_iterator",
       "__hash_map_const_iterator", "__unordered_map_hasher",
-      "__unordered_map_equal", "__bucket_list_deallocator",
-      "__compressed_pair", "__compressed_pair_elem", "__default_init_tag",
-      "__value_init_tag", "__basic_node_handle", "__insert_return_type"};
+      "__unordered_map_equal", "__bucket_list_deallocator", "__compressed_pair",
+      "__compressed_pair_elem", "__default_init_tag", "__value_init_tag",
+      "__basic_node_handle", "__insert_return_type"};
   if (Token.empty() || isdigit(static_cast<unsigned char>(Token.front())))
     return true; // a number: a template argument such as 4ul
   return Names.contains(Token);
@@ -209,7 +210,8 @@ static bool isSyncFreeStdDeclaration(StringRef Mangled) {
   size_t BaseAt = Full.rfind(Base.get());
   if (BaseAt != StringRef::npos)
     TemplateArgs = Full.drop_front(BaseAt + strlen(Base.get()));
-  return spellsOnlySyncFreeNames(Ctx) && spellsOnlySyncFreeNames(TemplateArgs) &&
+  return spellsOnlySyncFreeNames(Ctx) &&
+         spellsOnlySyncFreeNames(TemplateArgs) &&
          spellsOnlySyncFreeNames(Params.get());
 }
 
@@ -218,8 +220,8 @@ static bool isSyncFreeStdDeclaration(StringRef Mangled) {
 //===----------------------------------------------------------------------===//
 
 SyncAnalysis::SyncAnalysis(const Module &M)
-    : TLII(std::make_unique<TargetLibraryInfoImpl>(
-          Triple(M.getTargetTriple()))),
+    : TLII(
+          std::make_unique<TargetLibraryInfoImpl>(Triple(M.getTargetTriple()))),
       TLI(std::make_unique<TargetLibraryInfo>(*TLII)) {}
 
 bool SyncAnalysis::isKnownSyncFreeDeclaration(const Function &F) {

@@ -1,4 +1,5 @@
-//===- SyncAnalysis.h - Whether code could synchronise with another thread -===//
+//===- SyncAnalysis.h - Whether code could synchronise with another thread
+//-===//
 //
 // A loop window (LoopWindows.h) is sound only if nothing between the loop's
 // accesses of its map can synchronise with another thread. This analysis
@@ -63,8 +64,7 @@ private:
   bool visit(const llvm::Function &F);
   /// \p LowLink: the lowest index on the stack that the caller's component
   /// reaches, lowered by the callees met here.
-  bool instructionMaySynchronize(const llvm::Instruction &I,
-                                 unsigned &LowLink);
+  bool instructionMaySynchronize(const llvm::Instruction &I, unsigned &LowLink);
   /// Visits \p Callee for a caller whose LowLink it may lower.
   bool follow(const llvm::Function &Callee, unsigned &LowLink);
   /// Marks every function on the stack "could" (each reaches the one that

@@ -65,8 +65,7 @@ static Instruction *ifFlagSet(AllocaInst *Flag, Instruction *Before,
 
 /// Whether F is part of a container: one of its operations, or its code.
 bool WindowGuards::isContainerCode(const Function &F) {
-  return Ops.classify(F) ||
-         isContainerImplementation(F.getName()) ||
+  return Ops.classify(F) || isContainerImplementation(F.getName()) ||
          isContainerNavigation(F.getName());
 }
 
@@ -109,8 +108,7 @@ void WindowGuards::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
   DenseMap<CallBase *, CallBase *> Replaced;
   for (Function *F : Functions) {
     for (const LoopWindow &W :
-         planLoopWindows(*F, Loops(*F), Sync, Classify, WrittenMap,
-                         CanGuard)) {
+         planLoopWindows(*F, Loops(*F), Sync, Classify, WrittenMap, CanGuard)) {
       SmallVector<const WriteSite *, 4> Writes;
       for (CallBase *CB : W.Writes) {
         size_t I = GuardedIndex.lookup(CB);
@@ -136,9 +134,9 @@ void WindowGuards::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
 /// opens it unless it is open; every block the loop exits to, landing pads
 /// included, closes it if it is open (elsewhere the flag is false); calls in
 /// the loop that may throw out of the function get a cleanup that closes it.
-void WindowGuards::emitLoopWindow(
-    const LoopWindow &W, ArrayRef<const WriteSite *> Writes,
-    DenseMap<CallBase *, CallBase *> &Replaced) {
+void WindowGuards::emitLoopWindow(const LoopWindow &W,
+                                  ArrayRef<const WriteSite *> Writes,
+                                  DenseMap<CallBase *, CallBase *> &Replaced) {
   HookEmitter &Hooks = GetHooks();
   Function &F = *W.Writes.front()->getFunction();
   const DebugLoc &DL = W.Writes.front()->getDebugLoc();
@@ -208,9 +206,9 @@ void WindowGuards::emitLoopWindow(
 /// Closes a loop window wherever the loop is left: at the top of each exit
 /// block, landing pads included, and on a cleanup for the calls in the loop
 /// that may throw out of the function (they become invokes of it).
-void WindowGuards::closeLoopWindow(
-    const LoopWindow &W, const LoopFrame &Frame, const DebugLoc &DL,
-    DenseMap<CallBase *, CallBase *> &Replaced) {
+void WindowGuards::closeLoopWindow(const LoopWindow &W, const LoopFrame &Frame,
+                                   const DebugLoc &DL,
+                                   DenseMap<CallBase *, CallBase *> &Replaced) {
   HookEmitter &Hooks = GetHooks();
   auto Close = [&](Instruction *Before) {
     Instruction *Then =
@@ -280,8 +278,7 @@ void WindowGuards::guardReadWindows(ArrayRef<WriteSite> Sites,
     // Iterations first: their windows add nothing inside their loops, so
     // that a loop of lookups inside one can still be a read window.
     for (const LoopWindow &W :
-         planIterationWindows(*F, Loops(*F), Sync, Classify, readMap,
-                              Begins)) {
+         planIterationWindows(*F, Loops(*F), Sync, Classify, readMap, Begins)) {
       emitReadWindow(W, ReadAt(W.Begin));
       ++NumIterationWindows;
       Changed(*F);
@@ -339,9 +336,9 @@ void WindowGuards::emitReadWindow(const LoopWindow &W, const ReadSite &First) {
       B.CreateStore(B.getTrue(), HasRead);
       continue;
     }
-    Instruction *Then = SplitBlockAndInsertIfThen(
-        B.CreateNot(B.CreateLoad(I1, HasRead)), CB, false,
-        MDB.createUnlikelyBranchWeights());
+    Instruction *Then =
+        SplitBlockAndInsertIfThen(B.CreateNot(B.CreateLoad(I1, HasRead)), CB,
+                                  false, MDB.createUnlikelyBranchWeights());
     Then->getParent()->setName("mapguard.reads.first");
     IRBuilder<> T(Then);
     T.CreateStore(readMap(*CB), MapSlot);
@@ -355,8 +352,8 @@ void WindowGuards::emitReadWindow(const LoopWindow &W, const ReadSite &First) {
     IRBuilder<> B(Then);
     B.CreateStore(B.getFalse(), HasRead);
     Hooks.emitReadCheck(Then, B.CreateLoad(PtrTy, MapSlot), Site,
-                         /*Iteration=*/W.Kind == LoopWindow::Iteration, DL,
-                         B.CreateLoad(I64, Snapshot));
+                        /*Iteration=*/W.Kind == LoopWindow::Iteration, DL,
+                        B.CreateLoad(I64, Snapshot));
   }
 }
 

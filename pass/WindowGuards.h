@@ -55,16 +55,18 @@ public:
                         llvm::MutableArrayRef<ReadSite> Reads);
 
 private:
-  void emitLoopWindow(const LoopWindow &W, llvm::ArrayRef<const WriteSite *> Writes,
-                      llvm::DenseMap<llvm::CallBase *, llvm::CallBase *> &Replaced);
+  void
+  emitLoopWindow(const LoopWindow &W, llvm::ArrayRef<const WriteSite *> Writes,
+                 llvm::DenseMap<llvm::CallBase *, llvm::CallBase *> &Replaced);
   /// A loop window's state in its function's frame: whether it is open,
   /// and what its end needs.
   struct LoopFrame {
     llvm::AllocaInst *IsOpen, *Map, *Token, *Site, *Key;
   };
-  void closeLoopWindow(const LoopWindow &W, const LoopFrame &Frame,
-                       const llvm::DebugLoc &DL,
-                       llvm::DenseMap<llvm::CallBase *, llvm::CallBase *> &Replaced);
+  void
+  closeLoopWindow(const LoopWindow &W, const LoopFrame &Frame,
+                  const llvm::DebugLoc &DL,
+                  llvm::DenseMap<llvm::CallBase *, llvm::CallBase *> &Replaced);
   void emitReadWindow(const LoopWindow &W, const ReadSite &First);
   bool isContainerCode(const llvm::Function &F);
   LoopCall classifyOtherLoopCall(const llvm::CallBase &CB);

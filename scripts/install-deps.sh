@@ -12,7 +12,7 @@
 set -euo pipefail
 
 packages=(
-  llvm-19-dev clang-19 llvm-19-tools libclang-rt-19-dev
+  llvm-19-dev clang-19 llvm-19-tools libclang-rt-19-dev clang-format-19
   libc++-19-dev libc++abi-19-dev
   libbenchmark-dev libgtest-dev
   cmake ninja-build python3 python3-psutil

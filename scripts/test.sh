@@ -16,7 +16,8 @@
 # Installs missing packages first (scripts/install-deps.sh), configures
 # build/ with Ninja (Release), builds, runs lit with Debian's python3 (which
 # has psutil, needed for the per-test deadline) and ends with the line
-# "N passed, N failed". Then the benchmarks' smoke test (scripts/bench.sh
+# "N passed, N failed". Then the formatting check (scripts/check-format.sh)
+# and the benchmarks' smoke test (scripts/bench.sh
 # --quick, no timing judged) counts as one more test.
 # Exit status is non-zero when anything failed.
 # Works from any directory. MAPGUARD_BUILD_DIR=DIR builds in DIR instead of
@@ -99,6 +100,15 @@ case $mode in
 esac
 elapsed=$(( $(date +%s) - start ))
 echo "lit took ${elapsed}s"
+
+# Formatting counts as one test: an unformatted file under pass/, runtime/,
+# include/ or test/runtime/ fails the run (scripts/check-format.sh --fix).
+if bash "$repo/scripts/check-format.sh"; then
+  passed=$(( passed + 1 ))
+else
+  echo "FAIL: scripts/check-format.sh"
+  failed=$(( failed + 1 ))
+fi
 
 # The benchmarks' smoke test: every flavour builds and runs (no timing is
 # judged here; scripts/bench.sh without --quick measures). It counts as one

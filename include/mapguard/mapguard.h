@@ -15,7 +15,8 @@
 #define MAPGUARD_MAPGUARD_H
 
 #if defined(__clang__)
-#define MAPGUARD_NO_INSTRUMENT __attribute__((annotate("mapguard_no_instrument")))
+#define MAPGUARD_NO_INSTRUMENT                                                 \
+  __attribute__((annotate("mapguard_no_instrument")))
 #else
 #define MAPGUARD_NO_INSTRUMENT
 #endif

@@ -393,9 +393,8 @@ TEST(LogPathTest, StdoutAndStderr) {
 TEST(VerbosityTest, ExitPrintsTheNumberOfUntrackedWrites) {
   ChildResult R = RunInChild([] {
     g_options.verbosity = 1;
-    std::vector<uintptr_t> Maps =
-        MapsSharingBucket(Mode::Strict, FakeMap(600),
-                          __mapguard::kSlotsPerBucket + 1);
+    std::vector<uintptr_t> Maps = MapsSharingBucket(
+        Mode::Strict, FakeMap(600), __mapguard::kSlotsPerBucket + 1);
     for (uintptr_t Map : Maps) // the last one is untracked
       __mapguard_write_begin((void *)Map, &kFirstSite);
     printf("%llu\n", (unsigned long long)__mapguard::UntrackedWriteCount());
