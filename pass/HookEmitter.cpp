@@ -1,58 +1,6 @@
 //===- HookEmitter.cpp - How a guarded write calls into the runtime -------===//
 //
-// Both modes emit the common case of a write inline and call the runtime
-// only otherwise. The inline paths use the runtime's tables as
-// runtime/mapguard_abi.h lays them out (the runtime's side:
-// runtime/strict_table.cpp, runtime/fast_table.cpp):
-//
-//   h     = (map >> kMapAlignBits) * kHashMultiplier
-//   key   = (map << kThreadIndexBits) | __mapguard_thread_index  (TLS load)
-//   tomb  = key | kTombBit
-//   slot  = fast:   &__mapguard_fast_table[h >> (64 - kFastSlotBits)]
-//           strict: &__mapguard_strict_table[bucket].slots[home], where
-//                   bucket = h >> (64 - kStrictBucketBits) and home is
-//                   StrictHomeSlot(map) computed from h
-//   seen  = slot->key
-//   inline = seen is free (0 or a tombstone: seen <= 0 signed)
-//            && (seen is not a tombstone of this map
-//                || seen == tomb                   // the thread's own
-//                || __mapguard_map_holds[bucket] >= kHoldsPerMap)  // spent
-//            && thread index != 0 && IsTrackable(map)
-//            && __mapguard_fast_inline            // 0 under stress
-//
-//   fast begin:   if (inline) { slot->site = site; slot->key = key;
-//                               token = slot; }
-//                 else token = __mapguard_write_begin_fast(map, site);
-//   fast end:     if (token) {
-//                   if (token->key == key) token->key = tomb;
-//                   else __mapguard_write_end_fast(map, site, token);
-//                 }
-//   strict begin: if (inline && CAS(slot->key, seen, key)) {   // seq_cst
-//                   slot->site = site;
-//                   if (bucket->away == 0) token = slot;
-//                   else { slot->site = 0; slot->key = seen;   // give back
-//                          token = __mapguard_write_begin(map, site); }
-//                 } else token = __mapguard_write_begin(map, site);
-//   strict end:   if (token) {
-//                   slot = token & ~kAwayTokenBit;
-//                   if (bucket(token)->away == 0 && slot->key == key)
-//                     { slot->site = site | kEndedSiteBit; slot->key = tomb; }
-//                   else __mapguard_write_end(map, site, token);
-//                 }
-//
-// The inline condition leaves to the runtime exactly the claims at which it
-// has something to do besides claiming: a write in progress in the slot
-// (nested, another map's, or a conflict), a handoff of the map from another
-// thread that may still hold (NoteHandoff), a thread's first write, stress.
-// A strict write at home whose bucket has no write away from home
-// (bucket->away, seq_cst) has nothing else to look at; a write away from
-// home (kAwayTokenBit in its token) is counted there itself, so its end
-// always calls the runtime.
-//
-// Fast mode's stores are monotonic: on x86-64 the site still reaches memory
-// before the key (TSO), and a release store would make the optimiser treat
-// it as a barrier for the map's own accesses. All the loads and stores are
-// atomic, plain moves on x86-64, as in the runtime.
+// The inline paths, in pseudo-code, are in HookEmitter.h.
 //
 // The check of a read and the loads of __mapguard_fast_inline are in
 // HookEmitterReads.cpp.
@@ -279,12 +227,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
   LoadInst *Seen =
       loadSlotWord(B, Slot, AtomicOrdering::Monotonic, "mapguard.seen");
-  // A trackable address (0 < map < 2^47), and the runtime allows inline
-  // claims (it does not under stress=1).
-  Value *Allowed =
-      B.CreateAnd(B.CreateICmpULT(B.CreateSub(Addr, B.getInt64(1)),
-                                  B.getInt64(abi::kAddressLimit - 1)),
-                  emitNotStressed(B), "mapguard.allowed");
+  Value *Allowed = emitAllowed(B, Addr);
 
   //   head -> claim -> (begun)              the thread's own tombstone
   //       \-> check -> claim                 another free slot the runtime
@@ -313,20 +256,8 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   // nearly every write, spends them at once). A thread without an index
   // yet is registered by the runtime.
   B.SetInsertPoint(Check);
-  Value *Free = B.CreateICmpSLE(Seen, B.getInt64(0));
-  Value *ThisMap = B.CreateICmpEQ(
-      B.CreateLShr(B.CreateXor(Seen, OwnTomb), abi::kThreadIndexBits),
-      B.getInt64(0));
-  LoadInst *Holds = B.CreateLoad(
-      B.getInt8Ty(), B.CreateInBoundsGEP(MapHolds->getValueType(), MapHolds,
-                                         {B.getInt64(0), HoldIndex}));
-  Holds->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
-  Value *Spent = B.CreateICmpUGE(Holds, B.getInt8(abi::kHoldsPerMap));
-  Value *Registered = B.CreateICmpNE(IndexLoad, B.getInt16(0));
-  Value *Quiet =
-      B.CreateAnd(B.CreateAnd(Free, B.CreateOr(B.CreateNot(ThisMap), Spent)),
-                  B.CreateAnd(Registered, Allowed), "mapguard.quiet");
-  B.CreateCondBr(Quiet, Claim, Slow, Likely);
+  B.CreateCondBr(emitQuiet(B, Seen, OwnTomb, HoldIndex, IndexLoad, Allowed),
+                 Claim, Slow, Likely);
 
   B.SetInsertPoint(Slow);
   Value *SlowToken = B.CreateCall(hook(Begin), {Map, Site});
@@ -341,31 +272,8 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
     storeSlotWord(B, Key, Slot, AtomicOrdering::Monotonic);
     B.CreateBr(Begun);
   } else {
-    // claim -> claimed -> (begun)
-    //     \-> slow               the CAS lost
-    //   claimed -> give.back -> slow     a write away from home in the bucket
-    Claimed = NewBlock("mapguard.claimed");
-    BasicBlock *GiveBack = NewBlock("mapguard.give.back");
-    // The runtime's seq_cst CAS.
-    auto *CAS = B.CreateAtomicCmpXchg(Slot, Seen, Key, MaybeAlign(8),
-                                      AtomicOrdering::SequentiallyConsistent,
-                                      AtomicOrdering::SequentiallyConsistent);
-    B.CreateCondBr(B.CreateExtractValue(CAS, 1, "mapguard.won"), Claimed, Slow,
-                   Likely);
-    // The site, then the bucket's count of writes away from home: if one is
-    // in progress, the claim is given back and the runtime asked.
-    B.SetInsertPoint(Claimed);
-    storeSlotWord(B, Site, SiteField, AtomicOrdering::Release);
-    LoadInst *Away =
-        loadSlotWord(B, awayCount(B, Bucket),
-                     AtomicOrdering::SequentiallyConsistent, "mapguard.away");
-    B.CreateCondBr(B.CreateICmpEQ(Away, B.getInt64(0)), Begun, GiveBack,
-                   Likely);
-    B.SetInsertPoint(GiveBack);
-    storeSlotWord(B, ConstantPointerNull::get(PtrTy), SiteField,
-                  AtomicOrdering::Monotonic);
-    storeSlotWord(B, Seen, Slot, AtomicOrdering::Release);
-    B.CreateBr(Slow);
+    Claimed = emitStrictClaim(B, Slot, Seen, Key, Site, SiteField, Bucket,
+                              Begun, Slow);
   }
 
   B.SetInsertPoint(Begun, Begun->getFirstInsertionPt());
@@ -373,6 +281,73 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   Token->addIncoming(SlotToken, Claimed);
   Token->addIncoming(SlowToken, Slow);
   return {Map, Token, Key};
+}
+
+/// A trackable address (0 < map < 2^47), and the runtime allows inline
+/// claims (it does not under stress=1).
+Value *HookEmitter::emitAllowed(IRBuilder<> &B, Value *Addr) {
+  return B.CreateAnd(B.CreateICmpULT(B.CreateSub(Addr, B.getInt64(1)),
+                                     B.getInt64(abi::kAddressLimit - 1)),
+                     emitNotStressed(B), "mapguard.allowed");
+}
+
+/// Whether a claim that did not find the thread's own tombstone may still
+/// go without the runtime: the slot is free (0 or a tombstone: the sign bit)
+/// and holds no tombstone of this map, or the map has spent its handoff
+/// holds, and the thread has an index and inline claims are allowed.
+Value *HookEmitter::emitQuiet(IRBuilder<> &B, Value *Seen, Value *OwnTomb,
+                              Value *HoldIndex, Value *IndexLoad,
+                              Value *Allowed) {
+  Value *Free = B.CreateICmpSLE(Seen, B.getInt64(0));
+  Value *ThisMap = B.CreateICmpEQ(
+      B.CreateLShr(B.CreateXor(Seen, OwnTomb), abi::kThreadIndexBits),
+      B.getInt64(0));
+  LoadInst *Holds = B.CreateLoad(
+      B.getInt8Ty(), B.CreateInBoundsGEP(MapHolds->getValueType(), MapHolds,
+                                         {B.getInt64(0), HoldIndex}));
+  Holds->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
+  Value *Spent = B.CreateICmpUGE(Holds, B.getInt8(abi::kHoldsPerMap));
+  Value *Registered = B.CreateICmpNE(IndexLoad, B.getInt16(0));
+  return B.CreateAnd(B.CreateAnd(Free, B.CreateOr(B.CreateNot(ThisMap), Spent)),
+                     B.CreateAnd(Registered, Allowed), "mapguard.quiet");
+}
+
+/// Strict mode's claim, from B's block (the claim block): a CAS of the slot
+/// from Seen to Key, then the site and the bucket's away count. Returns the
+/// block that reaches Begun with the claim made.
+BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
+                                         Value *Seen, Value *Key, Value *Site,
+                                         Value *SiteField, Value *Bucket,
+                                         BasicBlock *Begun, BasicBlock *Slow) {
+  Function *F = Begun->getParent();
+  auto NewBlock = [&](const char *Name) {
+    return BasicBlock::Create(Ctx, Name, F, Begun);
+  };
+  // claim -> claimed -> (begun)
+  //     \-> slow               the CAS lost
+  //   claimed -> give.back -> slow     a write away from home in the bucket
+  BasicBlock *Claimed = NewBlock("mapguard.claimed");
+  BasicBlock *GiveBack = NewBlock("mapguard.give.back");
+  // The runtime's seq_cst CAS.
+  auto *CAS = B.CreateAtomicCmpXchg(Slot, Seen, Key, MaybeAlign(8),
+                                    AtomicOrdering::SequentiallyConsistent,
+                                    AtomicOrdering::SequentiallyConsistent);
+  B.CreateCondBr(B.CreateExtractValue(CAS, 1, "mapguard.won"), Claimed, Slow,
+                 Likely);
+  // The site, then the bucket's count of writes away from home: if one is
+  // in progress, the claim is given back and the runtime asked.
+  B.SetInsertPoint(Claimed);
+  storeSlotWord(B, Site, SiteField, AtomicOrdering::Release);
+  LoadInst *Away =
+      loadSlotWord(B, awayCount(B, Bucket),
+                   AtomicOrdering::SequentiallyConsistent, "mapguard.away");
+  B.CreateCondBr(B.CreateICmpEQ(Away, B.getInt64(0)), Begun, GiveBack, Likely);
+  B.SetInsertPoint(GiveBack);
+  storeSlotWord(B, ConstantPointerNull::get(PtrTy), SiteField,
+                AtomicOrdering::Monotonic);
+  storeSlotWord(B, Seen, Slot, AtomicOrdering::Release);
+  B.CreateBr(Slow);
+  return Claimed;
 }
 
 void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,

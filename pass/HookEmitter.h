@@ -3,8 +3,59 @@
 // Emits the begin and end of one guarded write, and the check of a read.
 // Both modes emit the common case inline — a write claims and releases its
 // map's slot (strict: with a compare-and-swap), a read loads the slots —
-// and call the runtime's hooks only otherwise (HookEmitter.cpp has the
-// pseudo-code). -mapguard-inline=0 calls the hooks every time.
+// and call the runtime's hooks only otherwise. -mapguard-inline=0 calls the
+// hooks every time. The inline paths use the runtime's tables as
+// runtime/mapguard_abi.h lays them out (the runtime's side:
+// runtime/strict_table.cpp, runtime/fast_table.cpp):
+//
+//   h     = (map >> kMapAlignBits) * kHashMultiplier
+//   key   = (map << kThreadIndexBits) | __mapguard_thread_index  (TLS load)
+//   tomb  = key | kTombBit
+//   slot  = fast:   &__mapguard_fast_table[h >> (64 - kFastSlotBits)]
+//           strict: &__mapguard_strict_table[bucket].slots[home], where
+//                   bucket = h >> (64 - kStrictBucketBits) and home is
+//                   StrictHomeSlot(map) computed from h
+//   seen  = slot->key
+//   inline = seen is free (0 or a tombstone: seen <= 0 signed)
+//            && (seen is not a tombstone of this map
+//                || seen == tomb                   // the thread's own
+//                || __mapguard_map_holds[bucket] >= kHoldsPerMap)  // spent
+//            && thread index != 0 && IsTrackable(map)
+//            && __mapguard_fast_inline            // 0 under stress
+//
+//   fast begin:   if (inline) { slot->site = site; slot->key = key;
+//                               token = slot; }
+//                 else token = __mapguard_write_begin_fast(map, site);
+//   fast end:     if (token) {
+//                   if (token->key == key) token->key = tomb;
+//                   else __mapguard_write_end_fast(map, site, token);
+//                 }
+//   strict begin: if (inline && CAS(slot->key, seen, key)) {   // seq_cst
+//                   slot->site = site;
+//                   if (bucket->away == 0) token = slot;
+//                   else { slot->site = 0; slot->key = seen;   // give back
+//                          token = __mapguard_write_begin(map, site); }
+//                 } else token = __mapguard_write_begin(map, site);
+//   strict end:   if (token) {
+//                   slot = token & ~kAwayTokenBit;
+//                   if (bucket(token)->away == 0 && slot->key == key)
+//                     { slot->site = site | kEndedSiteBit; slot->key = tomb; }
+//                   else __mapguard_write_end(map, site, token);
+//                 }
+//
+// The inline condition leaves to the runtime exactly the claims at which it
+// has something to do besides claiming: a write in progress in the slot
+// (nested, another map's, or a conflict), a handoff of the map from another
+// thread that may still hold (NoteHandoff), a thread's first write, stress.
+// A strict write at home whose bucket has no write away from home
+// (bucket->away, seq_cst) has nothing else to look at; a write away from
+// home (kAwayTokenBit in its token) is counted there itself, so its end
+// always calls the runtime.
+//
+// Fast mode's stores are monotonic: on x86-64 the site still reaches memory
+// before the key (TSO), and a release store would make the optimiser treat
+// it as a barrier for the map's own accesses. All the loads and stores are
+// atomic, plain moves on x86-64, as in the runtime.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MAPGUARD_HOOKEMITTER_H
@@ -119,6 +170,16 @@ private:
                                  llvm::AtomicOrdering Ordering);
   /// 1 while the runtime is not under stress (__mapguard_fast_inline).
   llvm::Value *emitNotStressed(llvm::IRBuilder<> &B);
+  llvm::Value *emitAllowed(llvm::IRBuilder<> &B, llvm::Value *Addr);
+  llvm::Value *emitQuiet(llvm::IRBuilder<> &B, llvm::Value *Seen,
+                         llvm::Value *OwnTomb, llvm::Value *HoldIndex,
+                         llvm::Value *IndexLoad, llvm::Value *Allowed);
+  llvm::BasicBlock *emitStrictClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,
+                                    llvm::Value *Seen, llvm::Value *Key,
+                                    llvm::Value *Site, llvm::Value *SiteField,
+                                    llvm::Value *Bucket,
+                                    llvm::BasicBlock *Begun,
+                                    llvm::BasicBlock *Slow);
   // Fast mode's inline path.
   llvm::StructType *SlotTy = nullptr;
   llvm::GlobalVariable *FastTable = nullptr;
