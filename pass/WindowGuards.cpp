@@ -44,11 +44,11 @@ WindowGuards::WindowGuards(Module &M, MapOperationCache &Ops,
       GetHooks(GetHooks), Loops(Loops), Changed(Changed), Sync(M) {}
 
 Value *WindowGuards::readMap(const CallBase &CB) {
-  unsigned ThisArg = containerArgument(CB);
-  if (CB.arg_size() <= ThisArg ||
-      !CB.getArgOperand(ThisArg)->getType()->isPointerTy())
-    return nullptr; // Not a member call's shape.
-  return CB.getArgOperand(ThisArg);
+  // A lookup or an iteration accesses one map: its `this`.
+  MapOperation Lookup;
+  Lookup.Kind = AccessKind::Lookup;
+  SmallVector<Value *, 2> Maps = mapOperands(CB, Lookup);
+  return Maps.empty() ? nullptr : Maps.front();
 }
 
 /// Splits a block before \p Before that runs only when \p Flag holds: the
