@@ -257,7 +257,9 @@ const ContainerFamily Families[] = {
     {"boost", BoostSetT, &StdMembers, spellBoostFamily<false>, BoostInternals},
 };
 
-const StringRef PresetNames[] = {"std", "abseil", "boost"};
+/// The presets; glib's entries are a maps file (share/mapguard/glib.maps,
+/// DeclaredMaps.h).
+const StringRef PresetNames[] = {"std", "abseil", "boost", "glib"};
 
 } // namespace
 

@@ -38,6 +38,7 @@
 // (SiteReport.h).
 //
 //===----------------------------------------------------------------------===//
+#include "DeclaredMaps.h"
 #include "EscapeAnalysis.h"
 #include "ExceptionPaths.h"
 #include "GuardStubs.h"
@@ -135,7 +136,8 @@ private:
   /// where the time goes. So strict mode, by default, wraps writes in loops
   /// in place and outlines the others.
   enum class OutlineRule { None, OutsideLoops, All } Outline;
-  MapOperationCache Ops;
+  DeclaredMaps Declared;
+  MapOperationCache Ops{&Declared};
   OptOuts OptedOut;
   LocalMapEscapeAnalysis Escapes;
 };
@@ -216,7 +218,7 @@ MapGuardInstrumenter::instrumentCallSite(const WriteSite &Site) {
   SmallVector<Value *, 2> Maps = mapOperands(CB, Op, &WhyNot);
   if (Maps.empty())
     return leaveUnguarded(CB, Op, WhyNot);
-  unsigned ThisArg = containerArgument(CB);
+  unsigned ThisArg = containerArgument(CB) + Op.MapArgument;
   unsigned NumMaps = Op.numMaps();
   // A guard without its end hook on some path would later report a map
   // that nobody is writing: better no guard at all.
@@ -374,6 +376,9 @@ bool MapGuardInstrumenter::run() {
   }
   if (M.getModuleFlag(InstrumentedFlag))
     return false; // Instrumented already: a second run changes nothing.
+  if (!Declared.loadFiles(Options.Maps, Ctx))
+    return false; // Reported as an error: the compilation fails.
+  Declared.readAnnotations(M);
   std::optional<ScopeLists> Scope =
       ScopeLists::load(Options.Ignorelist, Options.Allowlist, Ctx);
   if (!Scope)

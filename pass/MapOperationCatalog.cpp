@@ -14,6 +14,7 @@
 #include "MapOperationCatalog.h"
 
 #include "ContainerFamilies.h"
+#include "DeclaredMaps.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLExtras.h"
@@ -234,7 +235,7 @@ std::optional<MapOperation> classifyMapOperation(StringRef MangledName) {
 
 SmallVector<Value *, 2> mapOperands(const CallBase &CB, const MapOperation &Op,
                                     std::string *WhyNot) {
-  unsigned ThisArg = containerArgument(CB);
+  unsigned ThisArg = containerArgument(CB) + Op.MapArgument;
   if (CB.arg_size() < ThisArg + Op.numMaps()) {
     if (WhyNot)
       *WhyNot = "the call has too few arguments for a map";
@@ -256,8 +257,11 @@ SmallVector<Value *, 2> mapOperands(const CallBase &CB, const MapOperation &Op,
 
 const MapOperation *MapOperationCache::classify(const Function &Callee) {
   auto [It, Inserted] = Cache.try_emplace(&Callee);
-  if (Inserted)
+  if (Inserted) {
     It->second = classifyMapOperation(Callee.getName());
+    if (!It->second && Declared)
+      It->second = Declared->classify(Callee);
+  }
   return It->second ? &*It->second : nullptr;
 }
 
@@ -306,6 +310,22 @@ std::optional<ContainerMember> classifyContainerMember(StringRef MangledName) {
 std::string qualifiedFunctionName(StringRef MangledName) {
   std::optional<DemangledFunction> F = demangleFunction(MangledName);
   return F ? prettifyFunctionName(F->Name) : std::string();
+}
+
+std::optional<FunctionNameParts> functionNameParts(StringRef MangledName) {
+  std::optional<DemangledFunction> F = demangleFunction(MangledName);
+  if (!F)
+    return std::nullopt;
+  FunctionNameParts Parts;
+  Parts.Qualified = prettifyFunctionName(F->Name);
+  Parts.Context = prettifyFunctionName(F->Context);
+  Parts.BaseName = F->BaseName;
+  StringRef Params = StringRef(F->Parameters).trim();
+  if (Params.consume_front("(") && Params.consume_back(")") &&
+      !Params.trim().empty())
+    for (StringRef P : splitTemplateArguments(Params))
+      Parts.Parameters.push_back(prettifyFunctionName(P));
+  return Parts;
 }
 
 bool isContainerNavigation(StringRef MangledName) {

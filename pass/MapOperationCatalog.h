@@ -59,6 +59,10 @@ struct MapOperation {
   /// swap(other), merge(source) and move assignment also write the map
   /// passed as the first argument after `this`.
   bool AlsoWritesFirstArgument = false;
+  /// Which of the call's arguments is the map, counted as written in the
+  /// source (`this` first for a member): 0 but for an operation a maps file
+  /// declares with =argN (g_hash_table_iter_init's map is its second).
+  unsigned MapArgument = 0;
 
   bool isWrite() const { return Kind == AccessKind::Write; }
   /// How many maps a call accesses: `this`, and the other map of a two-map
@@ -80,13 +84,20 @@ llvm::SmallVector<llvm::Value *, 2> mapOperands(const llvm::CallBase &CB,
 
 /// classifyMapOperation, once per callee for a module. The operations it
 /// returns stay valid as long as the cache.
+class DeclaredMaps;
 class MapOperationCache {
 public:
+  MapOperationCache() = default;
+  /// Also classifies by \p Declared: the maps files, the glib preset and the
+  /// MAPGUARD_*_MAP annotations (DeclaredMaps.h).
+  explicit MapOperationCache(const DeclaredMaps *Declared)
+      : Declared(Declared) {}
   const MapOperation *classify(const llvm::Function &Callee);
   /// The operation a direct call makes, or null.
   const MapOperation *classify(const llvm::CallBase &CB);
 
 private:
+  const DeclaredMaps *Declared = nullptr;
   std::map<const llvm::Function *, std::optional<MapOperation>> Cache;
 };
 
@@ -116,6 +127,17 @@ classifyContainerMember(llvm::StringRef MangledName);
 /// is not an Itanium-mangled function name.
 std::string qualifiedFunctionName(llvm::StringRef MangledName);
 
+/// A function's name, demangled and normalised as reports print it, in the
+/// parts a declared map operation (DeclaredMaps.h) is matched and named by.
+struct FunctionNameParts {
+  std::string Qualified; ///< "inventory::SkuTable::put"
+  std::string Context;   ///< "inventory::SkuTable"
+  std::string BaseName;  ///< "put"
+  /// "std::string const&", "int"; empty for "()".
+  llvm::SmallVector<std::string, 4> Parameters;
+};
+std::optional<FunctionNameParts> functionNameParts(llvm::StringRef MangledName);
+
 /// libstdc++'s red-black tree steps (std::_Rb_tree_increment and
 /// _Rb_tree_decrement, which std::map and std::set iterators call): compiled
 /// into libstdc++.so, so the pass cannot see that they only follow pointers.
@@ -129,7 +151,7 @@ bool isContainerNavigation(llvm::StringRef MangledName);
 bool isContainerImplementation(llvm::StringRef MangledName);
 
 /// Uses only the presets named in \p List (comma-separated: std, abseil,
-/// boost); all of them until called. Returns what is wrong with \p List,
+/// boost, glib); all of them until called. Returns what is wrong with \p List,
 /// leaving the choice unchanged, if it names an unknown preset.
 std::optional<std::string> selectContainerPresets(llvm::StringRef List);
 

@@ -69,8 +69,17 @@ cl::opt<std::string> ClPresets(
     cl::desc("The container families whose maps are checked, comma-separated: "
              "std (the eight standard associative containers), abseil "
              "(flat/node_hash_map/set, btree_map/set/multi), boost "
-             "(boost::unordered_map/set/multi, unordered_flat/node_*)"),
-    cl::value_desc("std,abseil,boost"), cl::init("std,abseil,boost"));
+             "(boost::unordered_map/set/multi, unordered_flat/node_*), glib "
+             "(GHashTable, GTree)"),
+    cl::value_desc("std,abseil,boost,glib"),
+    cl::init("std,abseil,boost,glib"));
+
+cl::list<std::string>
+    ClMaps("mapguard-maps",
+           cl::desc("A maps file: the functions that write ([write]), read "
+                    "([read]) or start an iteration of ([iterate]) a map, "
+                    "as fun:GLOB[=argN] lines (repeatable)"),
+           cl::value_desc("file"));
 
 } // namespace
 
@@ -83,7 +92,8 @@ MapGuardOptions MapGuardOptions::fromCommandLine() {
           ClIgnorelist,
           ClAllowlist,
           ClSites,
-          ClPresets};
+          ClPresets,
+          {ClMaps.begin(), ClMaps.end()}};
 }
 
 } // namespace mapguard

@@ -10,6 +10,7 @@
 #include "llvm/Support/CommandLine.h"
 
 #include <string>
+#include <vector>
 
 namespace mapguard {
 
@@ -24,6 +25,8 @@ struct MapGuardOptions {
   std::string Ignorelist, Allowlist, Sites;
   /// -mapguard-presets: the container families to recognise.
   std::string Presets;
+  /// -mapguard-maps: the maps files, in the order given.
+  std::vector<std::string> Maps;
 
   /// The -mapguard-* options as given.
   static MapGuardOptions fromCommandLine();

@@ -92,8 +92,10 @@ std::optional<std::string> ScopeLists::whyExcluded(const CallBase &CB) const {
 /// on a function.
 static constexpr const char *NoInstrumentAnnotation = "mapguard_no_instrument";
 
-OptOuts::OptOuts(const Module &M) {
-  // clang lowers __attribute__((annotate("..."))) on a function into
+void forEachFunctionAnnotation(
+    const Module &M, function_ref<void(const Function &, StringRef)> Fn) {
+  // clang lowers __attribute__((annotate("..."))) on a function, declared or
+  // defined, into
   // @llvm.global.annotations = [{ ptr @fn, ptr @str, ptr @file, i32, ptr }].
   const GlobalVariable *GA = M.getNamedGlobal("llvm.global.annotations");
   if (!GA || !GA->hasInitializer())
@@ -105,16 +107,22 @@ OptOuts::OptOuts(const Module &M) {
     auto *Entry = dyn_cast<ConstantStruct>(U.get());
     if (!Entry || Entry->getNumOperands() < 2)
       continue;
-    auto *Fn = dyn_cast<Function>(Entry->getOperand(0)->stripPointerCasts());
+    auto *F = dyn_cast<Function>(Entry->getOperand(0)->stripPointerCasts());
     auto *Str =
         dyn_cast<GlobalVariable>(Entry->getOperand(1)->stripPointerCasts());
-    if (!Fn || !Str || !Str->hasInitializer())
+    if (!F || !Str || !Str->hasInitializer())
       continue;
     auto *Text = dyn_cast<ConstantDataSequential>(Str->getInitializer());
-    if (Text && Text->isCString() &&
-        Text->getAsCString() == NoInstrumentAnnotation)
-      Functions.insert(Fn);
+    if (Text && Text->isCString())
+      Fn(*F, Text->getAsCString());
   }
+}
+
+OptOuts::OptOuts(const Module &M) {
+  forEachFunctionAnnotation(M, [&](const Function &F, StringRef Text) {
+    if (Text == NoInstrumentAnnotation)
+      Functions.insert(&F);
+  });
 }
 
 std::optional<std::string> OptOuts::why(const Function &F) const {

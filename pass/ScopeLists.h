@@ -21,6 +21,7 @@
 #ifndef MAPGUARD_SCOPELISTS_H
 #define MAPGUARD_SCOPELISTS_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SpecialCaseList.h"
@@ -61,6 +62,12 @@ private:
   std::shared_ptr<llvm::SpecialCaseList> Ignorelist, Allowlist;
   std::string IgnorelistPath, AllowlistPath;
 };
+
+/// Calls \p Fn with each function of \p M that carries an
+/// __attribute__((annotate("Text"))), and its Text.
+void forEachFunctionAnnotation(
+    const llvm::Module &M,
+    llvm::function_ref<void(const llvm::Function &, llvm::StringRef)> Fn);
 
 /// The functions whose map writes are reported but not guarded: marked
 /// MAPGUARD_NO_INSTRUMENT (clang lowers the annotation into

@@ -44,10 +44,11 @@ WindowGuards::WindowGuards(Module &M, MapOperationCache &Ops,
       GetHooks(GetHooks), Loops(Loops), Changed(Changed), Sync(M) {}
 
 Value *WindowGuards::readMap(const CallBase &CB) {
-  // A lookup or an iteration accesses one map: its `this`.
-  MapOperation Lookup;
-  Lookup.Kind = AccessKind::Lookup;
-  SmallVector<Value *, 2> Maps = mapOperands(CB, Lookup);
+  // A lookup or an iteration accesses one map.
+  const MapOperation *Op = Ops.classify(CB);
+  if (!Op)
+    return nullptr;
+  SmallVector<Value *, 2> Maps = mapOperands(CB, *Op);
   return Maps.empty() ? nullptr : Maps.front();
 }
 
@@ -274,17 +275,18 @@ void WindowGuards::guardReadWindows(ArrayRef<WriteSite> Sites,
       return LoopCall::GuardedWrite;
     return classifyOtherLoopCall(CB);
   };
+  auto ReadMap = [this](const CallBase &CB) { return readMap(CB); };
   for (auto &[F, Begins] : Functions) {
     // Iterations first: their windows add nothing inside their loops, so
     // that a loop of lookups inside one can still be a read window.
     for (const LoopWindow &W :
-         planIterationWindows(*F, Loops(*F), Sync, Classify, readMap, Begins)) {
+         planIterationWindows(*F, Loops(*F), Sync, Classify, ReadMap, Begins)) {
       emitReadWindow(W, ReadAt(W.Begin));
       ++NumIterationWindows;
       Changed(*F);
     }
     for (const LoopWindow &W :
-         planReadWindows(*F, Loops(*F), Sync, Classify, readMap)) {
+         planReadWindows(*F, Loops(*F), Sync, Classify, ReadMap)) {
       for (CallBase *CB : W.Reads)
         ReadAt(CB).InReadWindow = true;
       emitReadWindow(W, ReadAt(W.Reads.front()));

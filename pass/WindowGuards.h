@@ -71,7 +71,7 @@ private:
   bool isContainerCode(const llvm::Function &F);
   LoopCall classifyOtherLoopCall(const llvm::CallBase &CB);
   /// The map a lookup's call reads (its `this`), or null.
-  static llvm::Value *readMap(const llvm::CallBase &CB);
+  llvm::Value *readMap(const llvm::CallBase &CB);
 
   llvm::Module &M;
   llvm::LLVMContext &Ctx;

@@ -19,8 +19,9 @@
 #   %runtime_tests     the runtime's GoogleTest binary
 #   %mapguard_sites    build/bin/mapguard-sites, run by the Python running lit
 # Features: "libcxx" when libc++ is installed; "mode-strict" or "mode-fast"
-# (--param mode=..., default strict): the wrappers' default mode; "abseil"
-# and "boost" when their headers are installed (libabsl-dev, libboost-dev),
+# (--param mode=..., default strict): the wrappers' default mode; "abseil",
+# "boost" and "glib" when their headers are installed (libabsl-dev,
+# libboost-dev, libglib2.0-dev),
 # "boost-concurrent-flat-map" when Boost has boost::concurrent_flat_map
 # (1.83 and later).
 import os
@@ -78,6 +79,8 @@ def _header(path):
     return os.path.exists(os.path.join("/usr/include", path))
 if _header("absl/container/flat_hash_map.h"):
     config.available_features.add("abseil")
+if _header("glib-2.0/glib.h"):
+    config.available_features.add("glib")
 if _header("boost/unordered_map.hpp"):
     config.available_features.add("boost")
 if _header("boost/unordered/concurrent_flat_map.hpp"):

@@ -8,8 +8,21 @@
  *   #include <mapguard/mapguard.h>
  *   MAPGUARD_NO_INSTRUMENT void fill(std::map<int, int> &m) { m[1] = 2; }
  *
- * The macro expands to nothing when the compiler is not clang, so sources
- * that use it build everywhere.
+ * MAPGUARD_WRITES_MAP, MAPGUARD_READS_MAP and MAPGUARD_ITERATES_MAP declare
+ * a function of the project's own map type a write to, a read of, or the
+ * start of an iteration over that map: written before the function's
+ * declaration (or its definition). For a member function the map is *this;
+ * for a free function, its first parameter. Calls to it are then checked
+ * like std::map's insert, find and begin, and reports name the class.
+ *
+ *   class SkuTable {
+ *   public:
+ *     MAPGUARD_WRITES_MAP void put(const std::string &sku, int count);
+ *     MAPGUARD_READS_MAP int get(const std::string &sku) const;
+ *   };
+ *
+ * The macros expand to nothing when the compiler is not clang, so sources
+ * that use them build everywhere.
  */
 #ifndef MAPGUARD_MAPGUARD_H
 #define MAPGUARD_MAPGUARD_H
@@ -17,8 +30,15 @@
 #if defined(__clang__)
 #define MAPGUARD_NO_INSTRUMENT                                                 \
   __attribute__((annotate("mapguard_no_instrument")))
+#define MAPGUARD_WRITES_MAP __attribute__((annotate("mapguard_writes_map")))
+#define MAPGUARD_READS_MAP __attribute__((annotate("mapguard_reads_map")))
+#define MAPGUARD_ITERATES_MAP                                                  \
+  __attribute__((annotate("mapguard_iterates_map")))
 #else
 #define MAPGUARD_NO_INSTRUMENT
+#define MAPGUARD_WRITES_MAP
+#define MAPGUARD_READS_MAP
+#define MAPGUARD_ITERATES_MAP
 #endif
 
 #endif /* MAPGUARD_MAPGUARD_H */

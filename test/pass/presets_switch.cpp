@@ -10,7 +10,7 @@
 // RUN:   | FileCheck %s --check-prefix=OFF
 // RUN: not %clangxx -std=c++17 -O0 -fpass-plugin=%plugin -fplugin=%plugin -mllvm -mapguard-presets=std,qt -c -o /dev/null %s 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
-// RUN: echo "" | not %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-presets=glib -disable-output - 2>&1 \
+// RUN: echo "" | not %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-presets=gtk -disable-output - 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD-OPT
 #include <map>
 
@@ -21,6 +21,6 @@ int get(int k) { return shared.count(k); }
 
 // ON: remark: guarded write: std::map<int, int>::operator[] (the map is a global variable)
 // OFF-NOT: @__mapguard_
-// BAD: error: MapGuard: -mapguard-presets: unknown preset 'qt' (known: std, abseil, boost)
+// BAD: error: MapGuard: -mapguard-presets: unknown preset 'qt' (known: std, abseil, boost, glib)
 // BAD-NOT: Stack dump
-// BAD-OPT: error: MapGuard: -mapguard-presets: unknown preset 'glib' (known: std, abseil, boost)
+// BAD-OPT: error: MapGuard: -mapguard-presets: unknown preset 'gtk' (known: std, abseil, boost, glib)
