@@ -92,14 +92,13 @@ std::string nameMap(const Function &F, unsigned Arg) {
     P = P.rtrim();
     return P.ends_with("&") || P.ends_with("*");
   };
-  bool Member =
-      SP ? isa_and_nonnull<DICompositeType>(SP->getScope())
-         : Parts->Parameters.empty() ||
-               !IsPointerOrReference(Parts->Parameters.front()) ||
-               StructType::getTypeByName(F.getContext(),
-                                         "class." + Parts->Context) ||
-               StructType::getTypeByName(F.getContext(),
-                                         "struct." + Parts->Context);
+  bool Member = SP ? isa_and_nonnull<DICompositeType>(SP->getScope())
+                   : Parts->Parameters.empty() ||
+                         !IsPointerOrReference(Parts->Parameters.front()) ||
+                         StructType::getTypeByName(F.getContext(),
+                                                   "class." + Parts->Context) ||
+                         StructType::getTypeByName(F.getContext(),
+                                                   "struct." + Parts->Context);
   if (Member && Arg == 0)
     return Parts->Context;
   unsigned Param = Member ? Arg - 1 : Arg;
@@ -110,8 +109,7 @@ std::string nameMap(const Function &F, unsigned Arg) {
 
 } // namespace
 
-std::optional<std::string> DeclaredMaps::parse(StringRef Name,
-                                               StringRef Text) {
+std::optional<std::string> DeclaredMaps::parse(StringRef Name, StringRef Text) {
   std::optional<AccessKind> Section;
   std::string MapName;
   SmallVector<StringRef, 32> Lines;

@@ -71,8 +71,7 @@ cl::opt<std::string> ClPresets(
              "(flat/node_hash_map/set, btree_map/set/multi), boost "
              "(boost::unordered_map/set/multi, unordered_flat/node_*), glib "
              "(GHashTable, GTree)"),
-    cl::value_desc("std,abseil,boost,glib"),
-    cl::init("std,abseil,boost,glib"));
+    cl::value_desc("std,abseil,boost,glib"), cl::init("std,abseil,boost,glib"));
 
 cl::list<std::string>
     ClMaps("mapguard-maps",

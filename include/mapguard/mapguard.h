@@ -32,8 +32,7 @@
   __attribute__((annotate("mapguard_no_instrument")))
 #define MAPGUARD_WRITES_MAP __attribute__((annotate("mapguard_writes_map")))
 #define MAPGUARD_READS_MAP __attribute__((annotate("mapguard_reads_map")))
-#define MAPGUARD_ITERATES_MAP                                                  \
-  __attribute__((annotate("mapguard_iterates_map")))
+#define MAPGUARD_ITERATES_MAP __attribute__((annotate("mapguard_iterates_map")))
 #else
 #define MAPGUARD_NO_INSTRUMENT
 #define MAPGUARD_WRITES_MAP
