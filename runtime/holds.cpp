@@ -13,6 +13,13 @@
 // that has been handed over kHoldsPerMap times with holds and no report is
 // being handed over correctly: its handoffs hold no more.
 //
+// A hold sleeps, so the racing thread can take its CPU. When the CPUs are
+// busy, though, that thread may be waiting in a run queue behind other
+// processes for longer than handoff_hold_us, and then runs all its writes
+// after the hold is over. So a hold goes on, in short naps, while the
+// machine has more runnable threads than CPUs and the process's other
+// threads have not yet run for handoff_hold_us in all, up to busy_hold_us.
+//
 // stress=1 makes guarded writes and checked reads sleep at random instead.
 //
 //===----------------------------------------------------------------------===//
@@ -20,7 +27,9 @@
 #include "mapguard_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 using namespace __mapguard;
 
@@ -40,22 +49,144 @@ static void SleepNanoseconds(uint64_t Ns) {
 // Handoff holds
 //===----------------------------------------------------------------------===//
 
-// The token bucket, as the virtual time up to which holds are paid for.
+// A token bucket, as the virtual time up to which what it limits is paid
+// for: Take pays Cost if the bucket, which holds at most Burst, has it.
+static bool TakeToken(std::atomic<uint64_t> &Bucket, uint64_t Now,
+                      uint64_t Cost, uint64_t Burst) {
+  uint64_t Floor = Now > Burst ? Now - Burst : 0;
+  uint64_t Budget = Bucket.load(std::memory_order_relaxed);
+  for (;;) {
+    uint64_t Base = Budget > Floor ? Budget : Floor;
+    if (Base + Cost > Now)
+      return false;
+    if (Bucket.compare_exchange_weak(Budget, Base + Cost,
+                                     std::memory_order_relaxed))
+      return true;
+  }
+}
+
+// The holds' bucket: a burst of kHoldBurst holds, then one per
+// kHoldCostFactor hold lengths.
 static std::atomic<uint64_t> g_hold_budget_ns;
 static std::atomic<uint64_t> g_handoff_holds;
 
 static bool TakeHoldToken(uint64_t Now, uint64_t HoldNs) {
   uint64_t Cost = HoldNs * kHoldCostFactor;
-  uint64_t Burst = uint64_t(kHoldBurst) * Cost;
-  uint64_t Floor = Now > Burst ? Now - Burst : 0;
-  uint64_t Budget = g_hold_budget_ns.load(std::memory_order_relaxed);
+  return TakeToken(g_hold_budget_ns, Now, Cost, uint64_t(kHoldBurst) * Cost);
+}
+
+//===----------------------------------------------------------------------===//
+// Holds on a busy machine
+//===----------------------------------------------------------------------===//
+
+static std::atomic<int> g_online_cpus; // 0 until first asked for
+
+static int OnlineCpus() {
+  int N = g_online_cpus.load(std::memory_order_relaxed);
+  if (N == 0) {
+    long L = sysconf(_SC_NPROCESSORS_ONLN);
+    N = L > 0 && L < INT_MAX ? int(L) : 1;
+    g_online_cpus.store(N, std::memory_order_relaxed);
+  }
+  return N;
+}
+
+// Reads the start of a /proc file into Buf (NUL-terminated); false if it
+// cannot.
+template <size_t N> static bool ReadProcFile(const char *Path, char (&Buf)[N]) {
+  int Fd = open(Path, O_RDONLY | O_CLOEXEC);
+  if (Fd < 0)
+    return false;
+  ssize_t Len = read(Fd, Buf, N - 1);
+  close(Fd);
+  if (Len <= 0)
+    return false;
+  Buf[Len] = 0;
+  return true;
+}
+
+// The decimal number at P, or -1 if none.
+static int ParseCount(const char *P) {
+  if (*P < '0' || *P > '9')
+    return -1;
+  int N = 0;
+  for (; *P >= '0' && *P <= '9' && N < 10000000; ++P)
+    N = N * 10 + (*P - '0');
+  return N;
+}
+
+// Threads runnable on the whole machine now, the calling one included (the
+// numerator of /proc/loadavg's fourth field), or -1 if unknown.
+static int RunnableThreads() {
+  char Buf[128];
+  if (!ReadProcFile("/proc/loadavg", Buf))
+    return -1;
+  const char *P = Buf;
+  for (int Spaces = 0; *P && Spaces < 3; ++P)
+    Spaces += *P == ' ';
+  return ParseCount(P);
+}
+
+// CPU time the process's threads other than the calling one have used.
+static uint64_t OtherThreadsCpuNanoseconds() {
+  timespec Process, Thread;
+  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &Process) != 0 ||
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &Thread) != 0)
+    return 0;
+  uint64_t P =
+      uint64_t(Process.tv_sec) * 1000000000u + uint64_t(Process.tv_nsec);
+  uint64_t T = uint64_t(Thread.tv_sec) * 1000000000u + uint64_t(Thread.tv_nsec);
+  return P > T ? P - T : 0;
+}
+
+// The process's threads, from /proc/self/stat (its 20th field), or -1.
+static int ProcessThreads() {
+  char Buf[1024];
+  if (!ReadProcFile("/proc/self/stat", Buf))
+    return -1;
+  // The command name, field 2, is in parentheses and may hold anything:
+  // the fields after it start after its last ')'.
+  const char *P = nullptr;
+  for (const char *Q = Buf; *Q; ++Q)
+    if (*Q == ')')
+      P = Q;
+  if (!P)
+    return -1;
+  for (int Field = 2; *P && Field < 20; ++P)
+    Field += *P == ' ';
+  return ParseCount(P);
+}
+
+// Prolonged holds take their own budget, a burst of kBusyHoldBurstNs of
+// holding, then 1/kHoldCostFactor of the time, so that the first holds of
+// a process under load (each thread's first write) do not spend the budget
+// of the handoff holds that follow.
+constexpr uint64_t kBusyHoldBurstNs = 100000000;
+static std::atomic<uint64_t> g_busy_budget_ns;
+
+// A nap of a hold prolonged on a busy machine.
+constexpr uint64_t kBusyNapNs = 500000;
+
+// Sleeps HoldNs, then naps on while the machine is busy, the process's
+// other threads have not had HoldNs of CPU since the hold began and the
+// busy budget lasts, for at most busy_hold_us in all (see the top of the
+// file).
+static void Hold(uint64_t HoldNs) {
+  uint64_t Start = NowNanoseconds();
+  uint64_t LimitNs = uint64_t(g_options.busy_hold_us) * 1000;
+  uint64_t Others = LimitNs > HoldNs ? OtherThreadsCpuNanoseconds() : 0;
+  SleepNanoseconds(HoldNs);
   for (;;) {
-    uint64_t Base = Budget > Floor ? Budget : Floor;
-    if (Base + Cost > Now)
-      return false;
-    if (g_hold_budget_ns.compare_exchange_weak(Budget, Base + Cost,
-                                               std::memory_order_relaxed))
-      return true;
+    uint64_t Now = NowNanoseconds();
+    uint64_t Held = Now - Start;
+    if (Held >= LimitNs || OtherThreadsCpuNanoseconds() - Others >= HoldNs ||
+        RunnableThreads() <= OnlineCpus())
+      return;
+    uint64_t Nap = LimitNs - Held < kBusyNapNs ? LimitNs - Held : kBusyNapNs;
+    if (!TakeToken(g_busy_budget_ns, Now, Nap * kHoldCostFactor,
+                   kBusyHoldBurstNs * kHoldCostFactor))
+      return;
+    SleepNanoseconds(Nap);
   }
 }
 
@@ -81,7 +212,7 @@ bool __mapguard::HoldAfterHandoff() {
     return false;
   }
   g_handoff_holds.fetch_add(1, std::memory_order_relaxed);
-  SleepNanoseconds(HoldNs);
+  Hold(HoldNs);
   return true;
 }
 
@@ -90,6 +221,14 @@ bool __mapguard::HoldAfterHandoff() {
 // hundred times, would otherwise never overlap (the first is done before the
 // second starts).
 __thread bool __mapguard::t_started __attribute__((tls_model("initial-exec")));
+
+// A thread's first guarded operation holds only when another thread exists
+// to meet its flag: a program's main thread, writing its maps before it
+// starts any thread, need not wait.
+void __mapguard::HoldAtThreadStart() {
+  if (ProcessThreads() != 1)
+    HoldAfterHandoff();
+}
 
 void __mapguard::NoteHandoff(uintptr_t Addr, uint64_t Previous) {
   if (HoldIfFirstOfThread())
@@ -113,6 +252,7 @@ void __mapguard::ResetHolds() {
   for (MapHoldCount &Holds : __mapguard_map_holds)
     Holds.taken.store(0, std::memory_order_relaxed);
   g_hold_budget_ns.store(0, std::memory_order_relaxed);
+  g_busy_budget_ns.store(0, std::memory_order_relaxed);
 }
 
 //===----------------------------------------------------------------------===//

@@ -155,12 +155,16 @@ extern __thread bool t_started __attribute__((tls_model("initial-exec")));
 // Holds for handoff_hold_us if the budget allows; true if it did.
 __attribute__((noinline, cold)) bool HoldAfterHandoff();
 
+// A thread's first guarded operation: holds as a handoff does, unless the
+// process has no other thread.
+__attribute__((noinline, cold)) void HoldAtThreadStart();
+
 // True, after holding, on the calling thread's first guarded operation.
 inline bool HoldIfFirstOfThread() {
   if (LIKELY(t_started))
     return false;
   t_started = true;
-  HoldAfterHandoff();
+  HoldAtThreadStart();
   return true;
 }
 
