@@ -127,16 +127,17 @@ static int RunnableThreads() {
   return ParseCount(P);
 }
 
-// CPU time the process's threads other than the calling one have used.
-static uint64_t OtherThreadsCpuNanoseconds() {
-  timespec Process, Thread;
-  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &Process) != 0 ||
-      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &Thread) != 0)
+// CPU time the process's threads other than the calling one have used:
+// the process's, read after the thread's (so it never counts less than the
+// thread's own). A difference of two readings may still come out a little
+// negative: OthersRanFor compares them signed.
+static int64_t OtherThreadsCpuNanoseconds() {
+  timespec Thread, Process;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &Thread) != 0 ||
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &Process) != 0)
     return 0;
-  uint64_t P =
-      uint64_t(Process.tv_sec) * 1000000000u + uint64_t(Process.tv_nsec);
-  uint64_t T = uint64_t(Thread.tv_sec) * 1000000000u + uint64_t(Thread.tv_nsec);
-  return P > T ? P - T : 0;
+  return (int64_t(Process.tv_sec) - int64_t(Thread.tv_sec)) * 1000000000 +
+         (int64_t(Process.tv_nsec) - int64_t(Thread.tv_nsec));
 }
 
 // The process's threads, from /proc/self/stat (its 20th field), or -1.
@@ -174,12 +175,13 @@ constexpr uint64_t kBusyNapNs = 500000;
 static void Hold(uint64_t HoldNs) {
   uint64_t Start = NowNanoseconds();
   uint64_t LimitNs = uint64_t(g_options.busy_hold_us) * 1000;
-  uint64_t Others = LimitNs > HoldNs ? OtherThreadsCpuNanoseconds() : 0;
+  int64_t Others = LimitNs > HoldNs ? OtherThreadsCpuNanoseconds() : 0;
   SleepNanoseconds(HoldNs);
   for (;;) {
     uint64_t Now = NowNanoseconds();
     uint64_t Held = Now - Start;
-    if (Held >= LimitNs || OtherThreadsCpuNanoseconds() - Others >= HoldNs ||
+    if (Held >= LimitNs ||
+        OtherThreadsCpuNanoseconds() - Others >= int64_t(HoldNs) ||
         RunnableThreads() <= OnlineCpus())
       return;
     uint64_t Nap = LimitNs - Held < kBusyNapNs ? LimitNs - Held : kBusyNapNs;
