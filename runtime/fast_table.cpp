@@ -43,10 +43,11 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin_fast(void *Map, const Site *S) {
   PrefetchForWrite(&Mine); // the stores below need it exclusive
   uint64_t Key = Mine.key.load(std::memory_order_relaxed);
   if (LIKELY(!IsActiveKey(Key))) {
+    const Site *PreviousSite = Mine.site.load(std::memory_order_relaxed);
     // The site before the key: a reader that sees the key sees the site.
     Mine.site.store(S, std::memory_order_relaxed);
     Mine.key.store(MyKey, std::memory_order_release);
-    NoteWriter(Addr, MyKey, Key);
+    NoteWriter(Addr, MyKey, Key, S, PreviousSite);
     if (UNLIKELY(g_options.stress))
       StressDelay();
     return uintptr_t(&Mine);

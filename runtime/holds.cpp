@@ -200,7 +200,7 @@ static __thread uint32_t t_handoffs_to_skip
 // another only holds less often). The inline claims read it too.
 MapHoldCount __mapguard_map_holds[kMapHoldCounters];
 
-bool __mapguard::HoldAfterHandoff() {
+bool __mapguard::HoldAfterHandoff(bool Learned) {
   int HoldUs = g_options.handoff_hold_us;
   if (HoldUs <= 0)
     return false;
@@ -214,7 +214,12 @@ bool __mapguard::HoldAfterHandoff() {
     return false;
   }
   g_handoff_holds.fetch_add(1, std::memory_order_relaxed);
-  Hold(HoldNs);
+  uint64_t LearnedNs = uint64_t(g_options.busy_hold_us) * 1000;
+  if (Learned && LearnedNs > HoldNs)
+    SleepNanoseconds(LearnedNs); // a near miss of an earlier run: whatever
+                                 // the load, hold long
+  else
+    Hold(HoldNs);
   return true;
 }
 
@@ -227,21 +232,31 @@ __thread bool __mapguard::t_started __attribute__((tls_model("initial-exec")));
 // A thread's first guarded operation holds only when another thread exists
 // to meet its flag: a program's main thread, writing its maps before it
 // starts any thread, need not wait.
-void __mapguard::HoldAtThreadStart() {
+void __mapguard::HoldAtThreadStart(bool Learned) {
   if (ProcessThreads() != 1)
-    HoldAfterHandoff();
+    HoldAfterHandoff(Learned);
 }
 
-void __mapguard::NoteHandoff(uintptr_t Addr, uint64_t Previous) {
-  if (HoldIfFirstOfThread())
+void __mapguard::NoteHandoff(uintptr_t Addr, uint64_t Previous,
+                             const Site *MySite, const Site *PreviousSite) {
+  // Another thread's write of this map came before (NoteWriter has ruled
+  // out the calling thread's own tombstone).
+  bool Handoff = Previous && KeyAddress(Previous) == Addr;
+  bool Learned = false;
+  if (UNLIKELY(g_options.learn_path[0])) {
+    if (Handoff)
+      RecordHandoff(MySite, PreviousSite);
+    Learned = IsLearnedSite(MySite);
+  }
+  if (HoldIfFirstOfThread(Learned))
     return;
-  if (!Previous || KeyAddress(Previous) != Addr)
+  if (!Handoff)
     return; // no memory of this map's last writer
   // This map, last written by another thread.
   std::atomic<uint8_t> &Holds =
       __mapguard_map_holds[HashAddress(Addr, kMapHoldBits)].taken;
   uint8_t Taken = Holds.load(std::memory_order_relaxed);
-  if (Taken < kHoldsPerMap && HoldAfterHandoff())
+  if (Taken < kHoldsPerMap && HoldAfterHandoff(Learned))
     Holds.store(uint8_t(Taken + 1), std::memory_order_relaxed);
 }
 

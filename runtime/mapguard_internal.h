@@ -23,6 +23,7 @@
 //
 //   thread.cpp        thread indices, names and kernel ids; fork's child
 //   holds.cpp         handoff holds and stress delays
+//   learn.cpp         learn_path: near misses kept from one run to the next
 //   strict_table.cpp  strict mode's buckets and hooks
 //   fast_table.cpp    fast mode's slots and hooks
 //   reads.cpp         read and iteration checks, read windows
@@ -152,34 +153,54 @@ constexpr unsigned kHandoffsBetweenHoldAsks = 64;
 // read (which holds).
 extern __thread bool t_started __attribute__((tls_model("initial-exec")));
 
-// Holds for handoff_hold_us if the budget allows; true if it did.
-__attribute__((noinline, cold)) bool HoldAfterHandoff();
+// Holds for handoff_hold_us if the budget allows (Learned: at a site of
+// learn_path, busy_hold_us); true if it did.
+__attribute__((noinline, cold)) bool HoldAfterHandoff(bool Learned = false);
 
 // A thread's first guarded operation: holds as a handoff does, unless the
 // process has no other thread.
-__attribute__((noinline, cold)) void HoldAtThreadStart();
+__attribute__((noinline, cold)) void HoldAtThreadStart(bool Learned);
 
 // True, after holding, on the calling thread's first guarded operation.
-inline bool HoldIfFirstOfThread() {
+inline bool HoldIfFirstOfThread(bool Learned = false) {
   if (LIKELY(t_started))
     return false;
   t_started = true;
-  HoldAtThreadStart();
+  HoldAtThreadStart(Learned);
   return true;
 }
 
-// A write that found another thread's tombstone of its map, or none:
-// Previous is what its claim replaced. Called with the map's flag held.
-__attribute__((noinline)) void NoteHandoff(uintptr_t Addr, uint64_t Previous);
+// A write at MySite that found another thread's tombstone of its map, or
+// none: Previous is what its claim replaced, PreviousSite the site the slot
+// held before it (either may belong to another map). Called with the map's
+// flag held.
+__attribute__((noinline)) void NoteHandoff(uintptr_t Addr, uint64_t Previous,
+                                           const Site *MySite,
+                                           const Site *PreviousSite);
 
 // Called with the map's flag held, in both modes. Previous: what the claimed
 // slot held, the tombstone of the map's last write if the table still
 // remembers it. Same thread as last time: one compare.
-inline void NoteWriter(uintptr_t Addr, uint64_t MyKey, uint64_t Previous) {
+inline void NoteWriter(uintptr_t Addr, uint64_t MyKey, uint64_t Previous,
+                       const Site *MySite, const Site *PreviousSite) {
   if (LIKELY(Previous == (MyKey | kTombBit)))
     return;
-  NoteHandoff(Addr, Previous);
+  NoteHandoff(Addr, Previous, MySite, PreviousSite);
 }
+
+//===----------------------------------------------------------------------===//
+// Learning across runs (learn.cpp)
+//===----------------------------------------------------------------------===//
+
+// Reads learn_path's site pairs (at startup, after the options).
+void LoadLearned();
+// Appends the pairs this run recorded to learn_path (at exit).
+void SaveLearned();
+// Whether S is a site of a pair learn_path held at startup.
+bool IsLearnedSite(const Site *S);
+// Records that a write at Mine took a map over from another thread's write
+// at Previous (with learn_path set).
+void RecordHandoff(const Site *Mine, const Site *Previous);
 
 // Under stress=1: sleeps a random 0..100 us one time in four.
 __attribute__((noinline, cold)) void StressDelay();

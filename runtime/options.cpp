@@ -121,7 +121,8 @@ static void PrintExpected(Output &Out, const OptionSpec &Spec) {
           .dec(uint64_t(Spec.max));
     return;
   case OptionKind::Path:
-    Out.str("a path prefix, stderr or stdout");
+    Out.str(Spec.min == 0 ? "a file (empty: none)"
+                          : "a path prefix, stderr or stdout");
     return;
   }
 }
@@ -251,6 +252,7 @@ void __mapguard::InitOptionsOrDie(const char *Text) {
 __attribute__((constructor(101))) static void InitializeRuntime() {
   if (const char *Text = getenv("MAPGUARD_OPTIONS"))
     InitOptionsOrDie(Text);
+  LoadLearned();
   if (g_options.help)
     PrintOptionHelp(2);
   if (g_options.verbosity >= 1) {
@@ -274,8 +276,10 @@ __attribute__((constructor(101))) static void InitializeRuntime() {
 static std::atomic<int> g_exit_steps;
 
 static void ExitStep() {
-  if (g_exit_steps.fetch_add(1, std::memory_order_acq_rel) == 1)
+  if (g_exit_steps.fetch_add(1, std::memory_order_acq_rel) == 1) {
+    SaveLearned();
     ReportAtExit();
+  }
 }
 
 static void LastExitHandler(void *) { ExitStep(); }

@@ -83,9 +83,10 @@ static inline Slot *TokenSlot(uintptr_t Token) {
 // Claims a free slot of B other than Home for MyKey, preferring the map's
 // own tombstone, then an empty slot, then another map's tombstone; null if
 // every other slot holds a write in progress. *Previous receives what the
-// slot held.
+// slot held, *PreviousSite its site just before the claim.
 static Slot *TryClaimAway(Bucket &B, Slot *Home, uintptr_t Addr, uint64_t MyKey,
-                          const Site *S, uint64_t *Previous) {
+                          const Site *S, uint64_t *Previous,
+                          const Site **PreviousSite) {
   for (;;) {
     Slot *Best = nullptr;
     uint64_t BestKey = 0;
@@ -105,12 +106,14 @@ static Slot *TryClaimAway(Bucket &B, Slot *Home, uintptr_t Addr, uint64_t MyKey,
     }
     if (!Best)
       return nullptr;
+    const Site *OldSite = Best->site.load(std::memory_order_relaxed);
     if (Best->key.compare_exchange_strong(BestKey, MyKey,
                                           std::memory_order_seq_cst)) {
       // Release pairs with ReadOwnerSite's acquire: a reader that sees the
       // site also sees the key it belongs to.
       Best->site.store(S, std::memory_order_release);
       *Previous = BestKey;
+      *PreviousSite = OldSite;
       return Best;
     }
     // Another writer took that slot first: look again.
@@ -152,7 +155,7 @@ static bool ScanForOthers(Bucket &B, Slot *Mine, uintptr_t Addr, uint64_t MyKey,
 // the handoff bookkeeping. Returns the token, or 0 for a nested write.
 static uintptr_t FinishClaim(Bucket &B, Slot *Mine, bool Away, uintptr_t Addr,
                              uint64_t MyKey, const Site *S, uint64_t Previous,
-                             uint64_t *Reported) {
+                             const Site *PreviousSite, uint64_t *Reported) {
   // 2. Is anyone else writing this map, or did someone claim it while we
   // were claiming? (At home with a count of 0, nobody can be elsewhere.)
   if ((Away || B.away.load(std::memory_order_seq_cst) != 0) &&
@@ -160,7 +163,7 @@ static uintptr_t FinishClaim(Bucket &B, Slot *Mine, bool Away, uintptr_t Addr,
     Unclaim(*Mine, Previous, Away); // the outer write holds the map
     return 0;
   }
-  NoteWriter(Addr, MyKey, Previous);
+  NoteWriter(Addr, MyKey, Previous, S, PreviousSite);
   if (UNLIKELY(g_options.stress))
     StressDelay();
   return MakeToken(Mine, Away);
@@ -173,22 +176,25 @@ struct Claimed {
   Slot *Mine;
   bool Away;
   uint64_t Previous;
+  const Site *PreviousSite;
 };
 static Claimed ClaimSlot(uintptr_t Addr, uint64_t MyKey, const Site *S) {
   Bucket &B = StrictBucket(Addr);
   Slot &Home = HomeSlot(Addr);
   uint64_t Key = Home.key.load(std::memory_order_relaxed);
   while (!IsActiveKey(Key)) {
+    const Site *OldSite = Home.site.load(std::memory_order_relaxed);
     if (Home.key.compare_exchange_weak(Key, MyKey, std::memory_order_seq_cst)) {
       Home.site.store(S, std::memory_order_release);
-      return {&Home, false, Key};
+      return {&Home, false, Key, OldSite};
     }
   }
   uint64_t Previous = 0;
-  Slot *Mine = TryClaimAway(B, &Home, Addr, MyKey, S, &Previous);
+  const Site *PreviousSite = nullptr;
+  Slot *Mine = TryClaimAway(B, &Home, Addr, MyKey, S, &Previous, &PreviousSite);
   if (Mine) // counted after the claim: see the argument above
     B.away.fetch_add(1, std::memory_order_seq_cst);
-  return {Mine, true, Previous};
+  return {Mine, true, Previous, PreviousSite};
 }
 
 uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
@@ -228,7 +234,7 @@ __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
     Claimed C = ClaimSlot(Addr, MyKey, S);
     if (C.Mine)
       return FinishClaim(B, C.Mine, C.Away, Addr, MyKey, S, C.Previous,
-                         &Reported);
+                         C.PreviousSite, &Reported);
     // Every slot holds a write: report any of them that writes this map,
     // then wait for one to end, or give up.
     if (ScanForOthers(B, nullptr, Addr, MyKey, S, &Reported))
@@ -243,8 +249,9 @@ __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
 
 // NoteHandoff, then the token: a tail call for the common case.
 __attribute__((noinline)) static uintptr_t
-HandoffThenToken(uintptr_t Addr, uint64_t Previous, Slot *Mine) {
-  NoteHandoff(Addr, Previous);
+HandoffThenToken(uintptr_t Addr, uint64_t Previous, Slot *Mine, const Site *S,
+                 const Site *PreviousSite) {
+  NoteHandoff(Addr, Previous, S, PreviousSite);
   return uintptr_t(Mine);
 }
 
@@ -252,10 +259,10 @@ HandoffThenToken(uintptr_t Addr, uint64_t Previous, Slot *Mine) {
 // bucket is away from its home: FinishClaim scans.
 __attribute__((noinline)) static uintptr_t
 StrictBeginScan(Slot *Mine, uintptr_t Addr, uint64_t MyKey, const Site *S,
-                uint64_t Previous) {
+                uint64_t Previous, const Site *PreviousSite) {
   uint64_t Reported = 0;
   return FinishClaim(BucketOf(Mine), Mine, false, Addr, MyKey, S, Previous,
-                     &Reported);
+                     PreviousSite, &Reported);
 }
 
 // The common case, in straight-line code: a registered thread, no stress,
@@ -273,13 +280,16 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   Slot *Mine = &HomeSlot(Addr);
   PrefetchForWrite(Mine);
   uint64_t Previous = Mine->key.load(std::memory_order_relaxed);
+  // The last write's site, for learn_path's record of handoffs (the same
+  // cache line).
+  const Site *PreviousSite = Mine->site.load(std::memory_order_relaxed);
   if (UNLIKELY(IsActiveKey(Previous)) ||
       UNLIKELY(!Mine->key.compare_exchange_strong(Previous, MyKey,
                                                   std::memory_order_seq_cst)))
     return StrictBeginSlow(Addr, S);
   Mine->site.store(S, std::memory_order_release);
   if (UNLIKELY(BucketOf(Mine).away.load(std::memory_order_seq_cst) != 0))
-    return StrictBeginScan(Mine, Addr, MyKey, S, Previous);
+    return StrictBeginScan(Mine, Addr, MyKey, S, Previous, PreviousSite);
   // The map's last write was another thread's (or another map's), and
   // NoteHandoff may still have something to do (the thread's first hold,
   // or the map's). Computed without branches: a map shared under a mutex
@@ -290,7 +300,7 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
        (__mapguard_map_holds[HashAddress(Addr, kMapHoldBits)].taken.load(
             std::memory_order_relaxed) < kHoldsPerMap));
   if (UNLIKELY(Handoff))
-    return HandoffThenToken(Addr, Previous, Mine);
+    return HandoffThenToken(Addr, Previous, Mine, S, PreviousSite);
   return uintptr_t(Mine);
 }
 
