@@ -173,7 +173,9 @@ if [ "$matrix" = yes ]; then
     local bin=$1 shape=$2 cont=$3 n=0 i status
     for ((i = 0; i < runs; i++)); do
       status=0
-      { MAPGUARD_OPTIONS=$mgoptions "$bin" "$shape" "$cont" > /dev/null 2> "$out/stderr.txt" < /dev/null; } 2>/dev/null || status=$?
+      # A run that was not caught may have corrupted its map into an
+      # endless loop: 20 s is far beyond any run's length.
+      { MAPGUARD_OPTIONS=$mgoptions timeout -s KILL 20 "$bin" "$shape" "$cont" > /dev/null 2> "$out/stderr.txt" < /dev/null; } 2>/dev/null || status=$?
       if [ "$status" -eq 3 ]; then echo -; return; fi
       if grep -q -- "$mgpat" "$out/stderr.txt"; then n=$((n + 1)); fi
     done
