@@ -70,8 +70,9 @@ std::string debugTypeName(const DIType *T) {
 }
 
 /// How a report names the map that argument \p Arg of \p F is, when no
-/// map: line says.
-std::string nameMap(const Function &F, unsigned Arg) {
+/// map: line says; \p IsThis: whether that argument is a member's `this`.
+std::string nameMap(const Function &F, unsigned Arg, bool &IsThis) {
+  IsThis = false;
   const DISubprogram *SP = F.getSubprogram();
   std::optional<FunctionNameParts> Parts = functionNameParts(F.getName());
   if (!Parts) {
@@ -92,15 +93,22 @@ std::string nameMap(const Function &F, unsigned Arg) {
     P = P.rtrim();
     return P.ends_with("&") || P.ends_with("*");
   };
-  bool Member = SP ? isa_and_nonnull<DICompositeType>(SP->getScope())
-                   : Parts->Parameters.empty() ||
-                         !IsPointerOrReference(Parts->Parameters.front()) ||
-                         StructType::getTypeByName(F.getContext(),
-                                                   "class." + Parts->Context) ||
-                         StructType::getTypeByName(F.getContext(),
-                                                   "struct." + Parts->Context);
-  if (Member && Arg == 0)
+  bool FullDebugInfo =
+      SP && SP->getUnit() &&
+      SP->getUnit()->getEmissionKind() == DICompileUnit::FullDebug;
+  bool Member = SP && isa_and_nonnull<DICompositeType>(SP->getScope()) ? true
+                : FullDebugInfo
+                    ? false
+                    : Parts->Parameters.empty() ||
+                          !IsPointerOrReference(Parts->Parameters.front()) ||
+                          StructType::getTypeByName(
+                              F.getContext(), "class." + Parts->Context) ||
+                          StructType::getTypeByName(F.getContext(),
+                                                    "struct." + Parts->Context);
+  if (Member && Arg == 0) {
+    IsThis = true;
     return Parts->Context;
+  }
   unsigned Param = Member ? Arg - 1 : Arg;
   if (Param < Parts->Parameters.size())
     return typeOfPointee(Parts->Parameters[Param]);
@@ -233,7 +241,10 @@ std::optional<MapOperation> DeclaredMaps::classify(const Function &F) const {
   } else {
     return std::nullopt;
   }
-  Op.Container = MapName.empty() ? nameMap(F, Op.MapArgument) : MapName;
+  bool IsThis;
+  std::string Named = nameMap(F, Op.MapArgument, IsThis);
+  Op.Container = MapName.empty() ? Named : MapName;
+  Op.MapIsThis = IsThis;
   std::optional<FunctionNameParts> Parts = functionNameParts(F.getName());
   Op.Operation = Parts ? Parts->BaseName : F.getName().str();
   return Op;

@@ -101,7 +101,9 @@ Function *GuardStubs::get(const CallBase &CB, unsigned ThisArg,
                           unsigned NumMaps, CallInst *&NewInnerCall) {
   NewInnerCall = nullptr;
   Function *Callee = CB.getCalledFunction();
-  Function *&Stub = Stubs[{Callee, ThisArg, NumMaps}];
+  bool MayUnwind = isa<InvokeInst>(CB) ||
+                   !(CB.doesNotThrow() || CB.getFunction()->doesNotThrow());
+  Function *&Stub = Stubs[{Callee, ThisArg, NumMaps, MayUnwind}];
   if (Stub)
     return Stub;
 
@@ -130,9 +132,12 @@ Function *GuardStubs::get(const CallBase &CB, unsigned ThisArg,
     StubParams.push_back(A);
   }
   StubParams.push_back(AttributeSet()); // the site
-  Stub->setAttributes(AttributeList::get(
-      Ctx, AttributeSet::get(Ctx, stubFunctionAttributes(*Callee)),
-      CalleeAttrs.getRetAttrs(), StubParams));
+  AttrBuilder FnAttrs = stubFunctionAttributes(*Callee);
+  if (!MayUnwind)
+    FnAttrs.addAttribute(Attribute::NoUnwind);
+  Stub->setAttributes(AttributeList::get(Ctx, AttributeSet::get(Ctx, FnAttrs),
+                                         CalleeAttrs.getRetAttrs(),
+                                         StubParams));
   AttributeList InnerAttrs = AttributeList::get(
       Ctx, AttributeSet(), CalleeAttrs.getRetAttrs(), InnerParams);
   for (unsigned I = 0; I != Stub->arg_size() - 1; ++I)

@@ -48,8 +48,10 @@ public:
   static bool canCallStub(const llvm::CallBase &CB);
 
   /// The stub for \p CB's callee whose maps are its arguments ThisArg to
-  /// ThisArg + NumMaps - 1. A new stub's body is its one call of the
-  /// callee, returned in \p NewInnerCall for the caller to wrap; an
+  /// ThisArg + NumMaps - 1. Calls that cannot unwind (from C code, or from
+  /// a function that does not unwind) get a stub that does not either, with
+  /// no landing pad and no C++ personality. A new stub's body is its one call
+  /// of the callee, returned in \p NewInnerCall for the caller to wrap; an
   /// existing stub sets it to null.
   llvm::Function *get(const llvm::CallBase &CB, unsigned ThisArg,
                       unsigned NumMaps, llvm::CallInst *&NewInnerCall);
@@ -61,7 +63,8 @@ public:
 
 private:
   llvm::Module &M;
-  llvm::DenseMap<std::tuple<llvm::Function *, unsigned, unsigned>,
+  /// By callee, ThisArg, NumMaps and whether the call can unwind.
+  llvm::DenseMap<std::tuple<llvm::Function *, unsigned, unsigned, unsigned>,
                  llvm::Function *>
       Stubs;
 };

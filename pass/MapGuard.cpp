@@ -204,7 +204,7 @@ MapGuardInstrumenter::leaveUnguarded(const CallBase &CB, const MapOperation &Op,
   ++NumSitesUnsupported;
   Ctx.diagnose(DiagnosticInfoUnsupported(*CB.getFunction(),
                                          "MapGuard: " + Op.Container +
-                                             "::" + Op.Operation +
+                                             Op.joiner() + Op.Operation +
                                              " left unchecked: " + Why,
                                          CB.getDebugLoc(), DS_Warning));
   return Why.str();

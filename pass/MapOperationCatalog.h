@@ -6,11 +6,13 @@
 // container's own implementation (whose calls are not instrumented: the
 // outer call already is).
 //
-// The containers are one table (MapOperationCatalog.cpp, Families), one row
-// per family, grouped in presets: "std" (the eight standard associative
-// containers), "abseil" (flat/node_hash_map/set, btree_map/set/multi),
-// "boost" (boost::unordered_map/set/multi, and unordered_flat_* /
-// unordered_node_* where Boost has them). -mapguard-presets= chooses them.
+// The containers are one table (ContainerFamilies.cpp), one row per family,
+// grouped in presets: "std" (the eight standard associative containers),
+// "abseil" (flat/node_hash_map/set, btree_map/set/multi), "boost"
+// (boost::unordered_map/set/multi, and unordered_flat_* / unordered_node_*
+// where Boost has them). -mapguard-presets= chooses them. Functions declared
+// map operations otherwise (the glib preset, maps files, annotations) are
+// DeclaredMaps.h's; MapOperationCache asks both.
 //
 // Names are demangled with LLVM's Itanium partial demangler; inline
 // namespaces (std::__1, std::__cxx11, libstdc++'s debug-mode std::__debug /
@@ -63,6 +65,11 @@ struct MapOperation {
   /// source (`this` first for a member): 0 but for an operation a maps file
   /// declares with =argN (g_hash_table_iter_init's map is its second).
   unsigned MapArgument = 0;
+  /// Whether the map is the operation's `this`, so that messages can name
+  /// the operation Container::Operation; else "Container via Operation"
+  /// (g_hash_table_insert on a GHashTable).
+  bool MapIsThis = true;
+  llvm::StringRef joiner() const { return MapIsThis ? "::" : " via "; }
 
   bool isWrite() const { return Kind == AccessKind::Write; }
   /// How many maps a call accesses: `this`, and the other map of a two-map

@@ -82,7 +82,7 @@ static void emitFunctionRemarks(ArrayRef<SiteRecord> Records) {
         return OptimizationRemark(RemarkPass, remarkName(R.Decision), Loc,
                                   R.Block)
                << "guarded write: " << ore::NV("Container", Op.Container)
-               << "::" << ore::NV("Operation", Op.Operation) << " ("
+               << Op.joiner() << ore::NV("Operation", Op.Operation) << " ("
                << ore::NV("Reason", R.Reason) << ")";
       });
       continue;
@@ -92,7 +92,7 @@ static void emitFunctionRemarks(ArrayRef<SiteRecord> Records) {
       return OptimizationRemarkMissed(RemarkPass, remarkName(R.Decision), Loc,
                                       R.Block)
              << "unguarded write: " << ore::NV("Container", Op.Container)
-             << "::" << ore::NV("Operation", Op.Operation) << " ("
+             << Op.joiner() << ore::NV("Operation", Op.Operation) << " ("
              << ore::NV("Decision", decisionName(R.Decision)) << ": "
              << ore::NV("Reason", R.Reason) << ")";
     });
@@ -111,15 +111,15 @@ static void emitFunctionRemarks(ArrayRef<SiteRecord> Records) {
   });
 }
 
-void remarkReadWindow(const CallBase &First, StringRef Container,
-                      StringRef Operation, unsigned Line, bool Iteration) {
+void remarkReadWindow(const CallBase &First, const MapOperation &Op,
+                      unsigned Line, bool Iteration) {
   OptimizationRemarkEmitter ORE(First.getFunction());
   ORE.emit([&] {
     OptimizationRemark R(RemarkPass,
                          Iteration ? "IterationWindow" : "ReadWindow", &First);
     R << (Iteration ? "checked iteration: " : "checked lookups: ")
-      << ore::NV("Container", Container)
-      << "::" << ore::NV("Operation", Operation)
+      << ore::NV("Container", Op.Container) << Op.joiner()
+      << ore::NV("Operation", Op.Operation)
       << (Iteration ? " (checked again where the loop"
                     : " (one check for each run of the loop");
     if (Line)
@@ -221,7 +221,7 @@ void remarkAddressTaken(const Instruction &Where, const MapOperation &Op) {
   ORE.emit([&] {
     return OptimizationRemarkMissed(RemarkPass, "AddressTaken", &Where)
            << "unguarded write: " << ore::NV("Container", Op.Container)
-           << "::" << ore::NV("Operation", Op.Operation)
+           << Op.joiner() << ore::NV("Operation", Op.Operation)
            << " (its address is taken here: calls through a function or "
               "member-function pointer are not checked)";
   });

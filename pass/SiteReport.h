@@ -77,8 +77,8 @@ private:
 /// are checked once per run of the loop at \p Line (a read window); or
 /// (Iteration) that the iteration begun by \p First is checked again where
 /// the loop at \p Line ends.
-void remarkReadWindow(const llvm::CallBase &First, llvm::StringRef Container,
-                      llvm::StringRef Operation, unsigned Line, bool Iteration);
+void remarkReadWindow(const llvm::CallBase &First, const MapOperation &Op,
+                      unsigned Line, bool Iteration);
 
 /// Reports a MapGuard error (a bad option or file) through the context's
 /// diagnostic handler: clang prints "error: MapGuard: ..." and fails the

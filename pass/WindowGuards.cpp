@@ -306,8 +306,8 @@ void WindowGuards::guardReadWindows(ArrayRef<WriteSite> Sites,
 /// begin()) is the same, opened just before begin() in the preheader.
 void WindowGuards::emitReadWindow(const LoopWindow &W, const ReadSite &First) {
   HookEmitter &Hooks = GetHooks();
-  remarkReadWindow(*First.Call, First.Op->Container, First.Op->Operation,
-                   W.Line, /*Iteration=*/W.Kind == LoopWindow::Iteration);
+  remarkReadWindow(*First.Call, *First.Op, W.Line,
+                   /*Iteration=*/W.Kind == LoopWindow::Iteration);
   Function &F = *First.Call->getFunction();
   const DebugLoc &DL = First.Call->getDebugLoc();
   Type *I1 = Type::getInt1Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);

@@ -32,9 +32,9 @@ long work(int base) {
   for (int i = 0; i < 20000; ++i) {
     int k = base + i % 64;
     g_mutex_lock(&lock);
-    // REMARK: remark: guarded write: GHashTable::g_hash_table_insert
+    // REMARK: remark: guarded write: GHashTable via g_hash_table_insert
     g_hash_table_insert(table, GINT_TO_POINTER(k), GINT_TO_POINTER(k));
-    // REMARK: remark: guarded write: GTree::g_tree_insert
+    // REMARK: remark: guarded write: GTree via g_tree_insert
     g_tree_insert(tree, GINT_TO_POINTER(k), GINT_TO_POINTER(k));
     g_mutex_unlock(&lock);
     g_mutex_lock(&lock);
@@ -49,9 +49,9 @@ long work(int base) {
       while (g_hash_table_iter_next(&it, &key, &value))
         sum += GPOINTER_TO_INT(value) >= 0;
       g_hash_table_foreach(table, add_value, &sum);
-      // REMARK: remark: guarded write: GHashTable::g_hash_table_remove
+      // REMARK: remark: guarded write: GHashTable via g_hash_table_remove
       g_hash_table_remove(table, GINT_TO_POINTER(k));
-      // REMARK: remark: guarded write: GTree::g_tree_remove
+      // REMARK: remark: guarded write: GTree via g_tree_remove
       g_tree_remove(tree, GINT_TO_POINTER(k));
       g_mutex_unlock(&lock);
     }
