@@ -172,7 +172,7 @@ constexpr uint64_t kBusyNapNs = 500000;
 // other threads have not had HoldNs of CPU since the hold began and the
 // busy budget lasts, for at most busy_hold_us in all (see the top of the
 // file).
-static void Hold(uint64_t HoldNs) {
+static void Hold(uint64_t HoldNs, const HoldLook *Look) {
   uint64_t Start = NowNanoseconds();
   uint64_t LimitNs = uint64_t(g_options.busy_hold_us) * 1000;
   int64_t Others = LimitNs > HoldNs ? OtherThreadsCpuNanoseconds() : 0;
@@ -189,6 +189,8 @@ static void Hold(uint64_t HoldNs) {
                    kBusyHoldBurstNs * kHoldCostFactor))
       return;
     SleepNanoseconds(Nap);
+    if (Look)
+      Look->look(*Look);
   }
 }
 
@@ -200,7 +202,7 @@ static __thread uint32_t t_handoffs_to_skip
 // another only holds less often). The inline claims read it too.
 MapHoldCount __mapguard_map_holds[kMapHoldCounters];
 
-bool __mapguard::HoldAfterHandoff(bool Learned) {
+bool __mapguard::HoldAfterHandoff(bool Learned, const HoldLook *Look) {
   int HoldUs = g_options.handoff_hold_us;
   if (HoldUs <= 0)
     return false;
@@ -219,7 +221,7 @@ bool __mapguard::HoldAfterHandoff(bool Learned) {
     SleepNanoseconds(LearnedNs); // a near miss of an earlier run: whatever
                                  // the load, hold long
   else
-    Hold(HoldNs);
+    Hold(HoldNs, Look);
   return true;
 }
 
@@ -232,9 +234,9 @@ __thread bool __mapguard::t_started __attribute__((tls_model("initial-exec")));
 // A thread's first guarded operation holds only when another thread exists
 // to meet its flag: a program's main thread, writing its maps before it
 // starts any thread, need not wait.
-void __mapguard::HoldAtThreadStart(bool Learned) {
+void __mapguard::HoldAtThreadStart(bool Learned, const HoldLook *Look) {
   if (ProcessThreads() != 1)
-    HoldAfterHandoff(Learned);
+    HoldAfterHandoff(Learned, Look);
 }
 
 void __mapguard::NoteHandoff(uintptr_t Addr, uint64_t Previous,

@@ -153,20 +153,32 @@ constexpr unsigned kHandoffsBetweenHoldAsks = 64;
 // read (which holds).
 extern __thread bool t_started __attribute__((tls_model("initial-exec")));
 
+// What a reader's hold does after each of its naps on a busy machine: look
+// for a writer of the map (a reader leaves no flag for a writer to meet).
+struct HoldLook {
+  void (*look)(const HoldLook &);
+  uintptr_t addr;
+  const Site *site;
+  ConflictKind kind;
+};
+
 // Holds for handoff_hold_us if the budget allows (Learned: at a site of
-// learn_path, busy_hold_us); true if it did.
-__attribute__((noinline, cold)) bool HoldAfterHandoff(bool Learned = false);
+// learn_path, busy_hold_us); true if it did. Look: see HoldLook.
+__attribute__((noinline, cold)) bool
+HoldAfterHandoff(bool Learned = false, const HoldLook *Look = nullptr);
 
 // A thread's first guarded operation: holds as a handoff does, unless the
 // process has no other thread.
-__attribute__((noinline, cold)) void HoldAtThreadStart(bool Learned);
+__attribute__((noinline, cold)) void HoldAtThreadStart(bool Learned,
+                                                       const HoldLook *Look);
 
 // True, after holding, on the calling thread's first guarded operation.
-inline bool HoldIfFirstOfThread(bool Learned = false) {
+inline bool HoldIfFirstOfThread(bool Learned = false,
+                                const HoldLook *Look = nullptr) {
   if (LIKELY(t_started))
     return false;
   t_started = true;
-  HoldAtThreadStart(Learned);
+  HoldAtThreadStart(Learned, Look);
   return true;
 }
 

@@ -45,15 +45,25 @@ static inline void LookForWriter(uintptr_t Addr, const Site *S,
 // earlier and is holding its own first write (the reader's hold would
 // otherwise let it finish unseen); the second, a writer started just after
 // the reader.
+// On a busy machine the hold goes on in naps (holds.cpp), and the reader
+// looks after each of them as well.
+template <bool Fast> static void LookDuringHold(const HoldLook &L) {
+  LookForWriter<Fast>(L.addr, L.site, L.kind);
+}
+
 template <bool Fast>
 static inline void CheckRead(void *Map, const Site *S, ConflictKind Kind) {
   uintptr_t Addr = uintptr_t(Map);
   bool Trackable = IsTrackable(Addr);
   if (UNLIKELY(__mapguard_thread_index == 0)) {
     ThreadIndex(); // registers the thread: its next reads stay inline
-    if (Trackable)
+    if (Trackable) {
       LookForWriter<Fast>(Addr, S, Kind);
-    HoldIfFirstOfThread();
+      HoldLook Look = {LookDuringHold<Fast>, Addr, S, Kind};
+      HoldIfFirstOfThread(false, &Look);
+    } else {
+      HoldIfFirstOfThread();
+    }
   }
   if (UNLIKELY(g_options.stress))
     StressDelay();
