@@ -42,7 +42,7 @@
 # --min-strict (default 8) of 10 runs or a fast cell fewer than --min-fast
 # (default 7). Why those: a cell whose true rate is the target, 99% strict
 # (97% fast), misses 3 or more of 10 runs (4 or more, fast) with probability
-# 1.1e-4 (1.7e-4), so the 12 cells fail a healthy build about once in 600
+# 1.1e-4 (1.5e-4), so the 12 cells fail a healthy build about once in 600
 # runs; a cell that has fallen to 50% passes with probability 0.05 (0.17).
 #
 # Works from any directory; builds MapGuard first if needed

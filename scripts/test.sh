@@ -16,9 +16,10 @@
 # Installs missing packages first (scripts/install-deps.sh), configures
 # build/ with Ninja (Release), builds, runs lit with Debian's python3 (which
 # has psutil, needed for the per-test deadline) and ends with the line
-# "N passed, N failed". Then the formatting check (scripts/check-format.sh)
-# and the benchmarks' smoke test (scripts/bench.sh
-# --quick, no timing judged) counts as one more test.
+# "N passed, N failed". Then the formatting check (scripts/check-format.sh),
+# the detection rate under load (scripts/detection-rate.sh --quick) and the
+# benchmarks' smoke test (scripts/bench.sh --quick, no timing judged) count
+# as one more test each.
 # Exit status is non-zero when anything failed.
 # Works from any directory. MAPGUARD_BUILD_DIR=DIR builds in DIR instead of
 # build/.
@@ -108,6 +109,20 @@ if bash "$repo/scripts/check-format.sh"; then
 else
   echo "FAIL: scripts/check-format.sh"
   failed=$(( failed + 1 ))
+fi
+
+# The detection rate under load: CI's slice of the detection matrix
+# (scripts/detection-rate.sh --quick: six racy shapes, both modes, 10 runs
+# each while busy processes keep every CPU loaded, about a minute) counts as
+# one test; it fails when a cell falls below its threshold. Skipped when
+# --filter picks a subset.
+if [ -z "$filter" ]; then
+  if MAPGUARD_BUILD_DIR="$build" bash "$repo/scripts/detection-rate.sh" --quick; then
+    passed=$(( passed + 1 ))
+  else
+    echo "FAIL: scripts/detection-rate.sh --quick"
+    failed=$(( failed + 1 ))
+  fi
 fi
 
 # The benchmarks' smoke test: every flavour builds and runs (no timing is
