@@ -144,15 +144,69 @@ std::string withDefaults(const ContainerSpelling &S) {
   return Out + ">";
 }
 
+/// Other standard templates whose trailing arguments have defaults that
+/// follow from the first: the defaults, spelled as the demangler prints them.
+SmallVector<std::string, 2> standardDefaults(StringRef Template,
+                                             StringRef First) {
+  std::string T = First.str();
+  if (Template == "std::vector" || Template == "std::deque" ||
+      Template == "std::list" || Template == "std::forward_list")
+    return {"std::allocator<" + T + ">"};
+  if (Template == "std::unique_ptr")
+    return {"std::default_delete<" + T + ">"};
+  if (Template == "std::queue" || Template == "std::stack")
+    return {"std::deque<" + T + ", std::allocator<" + T + ">>"};
+  if (Template == "std::priority_queue")
+    return {"std::vector<" + T + ", std::allocator<" + T + ">>",
+            "std::less<" + T + ">"};
+  return {};
+}
+
+/// Where the '>' closing the '<' at \p Open is, or npos.
+size_t closingAngle(StringRef S, size_t Open) {
+  int Depth = 0;
+  for (size_t I = Open; I != S.size(); ++I) {
+    if (S[I] == '<')
+      ++Depth;
+    else if (S[I] == '>' && --Depth == 0)
+      return I;
+  }
+  return StringRef::npos;
+}
+
 std::string dropDefaultTemplateArguments(StringRef Name) {
-  std::optional<Match> M = matchContainer(Name);
-  if (!M)
+  // "T<args>" possibly followed by " const", '*' or '&': shorten T<args>.
+  size_t Open = Name.find('<');
+  if (Open == StringRef::npos || Name.starts_with("("))
     return Name.str();
-  // Too few arguments to know the defaults: as spelled.
-  if (M->Spelling.Args.size() < M->Spelling.Keep &&
-      M->Spelling.Template == M->Template)
+  size_t Close = closingAngle(Name, Open);
+  if (Close == StringRef::npos)
     return Name.str();
-  return withDefaults(M->Spelling);
+  StringRef Suffix = Name.drop_front(Close + 1);
+  if (!Suffix.empty() && Suffix.find_first_not_of(" *&") != StringRef::npos &&
+      Suffix.trim(" *&") != "const")
+    return Name.str(); // a nested name or a function type: as spelled
+  StringRef Instance = Name.take_front(Close + 1);
+  if (std::optional<Match> M = matchContainer(Instance)) {
+    // Too few arguments to know the defaults: as spelled.
+    if (M->Spelling.Args.size() < M->Spelling.Keep &&
+        M->Spelling.Template == M->Template)
+      return Name.str();
+    return withDefaults(M->Spelling) + Suffix.str();
+  }
+  StringRef Template = Instance.take_front(Open);
+  SmallVector<StringRef, 6> Args =
+      splitTemplateArguments(Instance.slice(Open + 1, Close));
+  // Trailing arguments equal to their defaults go, compared as spelled.
+  SmallVector<std::string, 2> Defaults = standardDefaults(Template, Args[0]);
+  size_t End = Args.size();
+  while (End > 1 && End - 2 < Defaults.size() &&
+         Args[End - 1] == Defaults[End - 2])
+    --End;
+  std::string Out = Template.str() + "<";
+  for (size_t I = 0; I != End; ++I)
+    Out += (I ? ", " : "") + dropDefaultTemplateArguments(Args[I]);
+  return Out + ">" + Suffix.str();
 }
 
 } // namespace
@@ -175,30 +229,33 @@ std::string prettifyFunctionName(StringRef Demangled) {
   }
   // Containers in the signature read as in the container line of a report:
   // "put(std::map<int, int>&)", not its seven default arguments.
-  for (const ContainerFamily &F : containerFamilies()) {
-    if (!enabled(F))
-      continue;
-    for (StringRef TemplateName : F.Templates) {
-      std::string Container = TemplateName.str() + "<";
-      for (size_t Pos = S.find(Container); Pos != std::string::npos;
-           Pos = S.find(Container, Pos + 1)) {
-        if (Pos != 0 &&
-            (isalnum(S[Pos - 1]) || S[Pos - 1] == '_' || S[Pos - 1] == ':'))
-          continue; // part of a longer name
-        int Depth = 0;
-        size_t End = Pos + Container.size() - 1;
-        for (; End < S.size(); ++End) {
-          if (S[End] == '<')
-            ++Depth;
-          else if (S[End] == '>' && --Depth == 0)
-            break;
-        }
-        if (End == S.size())
+  SmallVector<StringRef, 32> Templates;
+  for (const ContainerFamily &F : containerFamilies())
+    if (enabled(F))
+      Templates.append(F.Templates.begin(), F.Templates.end());
+  Templates.append({"std::vector", "std::deque", "std::list",
+                    "std::forward_list", "std::unique_ptr", "std::queue",
+                    "std::stack", "std::priority_queue"});
+  for (StringRef TemplateName : Templates) {
+    std::string Container = TemplateName.str() + "<";
+    for (size_t Pos = S.find(Container); Pos != std::string::npos;
+         Pos = S.find(Container, Pos + 1)) {
+      if (Pos != 0 &&
+          (isalnum(S[Pos - 1]) || S[Pos - 1] == '_' || S[Pos - 1] == ':'))
+        continue; // part of a longer name
+      int Depth = 0;
+      size_t End = Pos + Container.size() - 1;
+      for (; End < S.size(); ++End) {
+        if (S[End] == '<')
+          ++Depth;
+        else if (S[End] == '>' && --Depth == 0)
           break;
-        std::string Short =
-            dropDefaultTemplateArguments(StringRef(S).slice(Pos, End + 1));
-        S.replace(Pos, End + 1 - Pos, Short);
       }
+      if (End == S.size())
+        break;
+      std::string Short =
+          dropDefaultTemplateArguments(StringRef(S).slice(Pos, End + 1));
+      S.replace(Pos, End + 1 - Pos, Short);
     }
   }
   return S;
