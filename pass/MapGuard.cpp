@@ -49,6 +49,7 @@
 #include "SiteDescriptors.h"
 #include "SiteReport.h"
 #include "Sites.h"
+#include "StaticRaceCheck.h"
 #include "WindowGuards.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
@@ -57,6 +58,7 @@
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
@@ -389,6 +391,16 @@ bool MapGuardInstrumenter::run() {
   SmallVector<WriteSite, 32> Sites;
   SmallVector<ReadSite, 32> Reads;
   collect(*Scope, Sites, Reads);
+  if (Options.Static)
+    // Warns about unsynchronised writes; reads the IR before it changes.
+    checkUnsynchronizedMapWrites(
+        M, Ops, *Scope, OptedOut,
+        [this](Function &F) -> LoopInfo & {
+          return FAM.getResult<LoopAnalysis>(F);
+        },
+        [this](Function &F) -> DominatorTree & {
+          return FAM.getResult<DominatorTreeAnalysis>(F);
+        });
   remarkAddressesTaken();
   M.addModuleFlag(Module::Max, InstrumentedFlag, 1);
   if (Options.LoopWindows) {

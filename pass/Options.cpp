@@ -39,6 +39,12 @@ cl::opt<bool> ClInline(
              "slower)"),
     cl::Hidden, cl::init(true));
 
+cl::opt<bool> ClStatic(
+    "mapguard-static",
+    cl::desc("Warn at build time about maps written by several threads with "
+             "nothing that synchronises them (default); 0: no such warning"),
+    cl::Hidden, cl::init(true));
+
 cl::opt<cl::boolOrDefault> ClOutline(
     "mapguard-outline",
     cl::desc("Make each guarded write call one guarded stub of its "
@@ -87,6 +93,7 @@ MapGuardOptions MapGuardOptions::fromCommandLine() {
           ClElide,
           ClLoopWindows,
           ClInline,
+          ClStatic,
           ClOutline,
           ClIgnorelist,
           ClAllowlist,

@@ -21,6 +21,8 @@ struct MapGuardOptions {
   bool Elide = true;
   bool LoopWindows = true;
   bool Inline = true;
+  /// -mapguard-static: warn at build time about unsynchronised map writes.
+  bool Static = true;
   llvm::cl::boolOrDefault Outline = llvm::cl::BOU_UNSET;
   std::string Ignorelist, Allowlist, Sites;
   /// -mapguard-presets: the container families to recognise.
