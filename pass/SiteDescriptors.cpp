@@ -7,6 +7,7 @@
 
 #include "MapOperationCatalog.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
@@ -14,6 +15,7 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Path.h"
 
 using namespace llvm;
 
@@ -36,16 +38,23 @@ Constant *SiteDescriptors::string(StringRef S) {
 Constant *SiteDescriptors::get(const CallBase &CB, const MapOperation &Op,
                                StructType *SiteTy) {
   const Function &F = *CB.getFunction();
-  StringRef File = M.getSourceFileName();
+  SmallString<256> File(M.getSourceFileName());
   unsigned Line = 0, Column = 0;
   if (const DILocation *Loc = CB.getDebugLoc()) {
+    // The path as the debug info knows it, directory and file: the runtime
+    // prints it relative to where the program runs when that is shorter.
     File = Loc->getFilename();
+    if (!sys::path::is_absolute(File) && !Loc->getDirectory().empty()) {
+      File = Loc->getDirectory();
+      sys::path::append(File, Loc->getFilename());
+      sys::path::remove_dots(File, /*remove_dot_dot=*/true);
+    }
     Line = Loc->getLine();
     Column = Loc->getColumn();
   }
   Type *I32 = Type::getInt32Ty(M.getContext());
   Constant *Fields[] = {
-      string(File),
+      string(File.str()),
       string(prettifyFunctionName(demangle(F.getName().str()))),
       string(Op.Container),
       string(Op.Operation),

@@ -150,8 +150,51 @@ static const char *OrUnknown(const char *S) {
   return S && *S ? S : "<unknown>";
 }
 
+// A source path as a reader opens it: without strip_path_prefix (up to its
+// first occurrence, as in the sanitizers), else relative to the current
+// directory when that is shorter than the absolute path the pass recorded.
+static void PrintFile(Output &Out, const char *File) {
+  if (!File || !*File) {
+    Out.str("<unknown>");
+    return;
+  }
+  const char *Prefix = g_options.strip_path_prefix;
+  if (*Prefix) {
+    if (const char *Hit = strstr(File, Prefix)) {
+      Out.str(Hit + strlen(Prefix));
+      return;
+    }
+  }
+  char Cwd[4096];
+  if (File[0] != '/' || !getcwd(Cwd, sizeof(Cwd))) {
+    Out.str(File);
+    return;
+  }
+  if (strcmp(Cwd, "/") == 0) {
+    Out.str(File + 1);
+    return;
+  }
+  // The longest common directory of Cwd and File, then one ".." per
+  // directory of Cwd below it.
+  size_t Common = 0;
+  for (size_t I = 0; Cwd[I] && Cwd[I] == File[I]; ++I)
+    if ((Cwd[I + 1] == '\0' || Cwd[I + 1] == '/') && File[I + 1] == '/')
+      Common = I + 1;
+  size_t Ups = 0;
+  for (const char *C = Cwd + Common; *C; ++C)
+    Ups += *C == '/';
+  const char *Rest = File + Common + (File[Common] == '/');
+  if (Ups * 3 + strlen(Rest) >= strlen(File)) {
+    Out.str(File);
+    return;
+  }
+  for (size_t I = 0; I != Ups; ++I)
+    Out.str("../");
+  Out.str(Rest);
+}
+
 static void PrintLocation(Output &Out, const Site &S) {
-  Out.str(OrUnknown(S.file));
+  PrintFile(Out, S.file);
   if (S.line == 0)
     return;
   Out.str(":").dec(S.line);
@@ -246,7 +289,7 @@ void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
                   : " wrote it during these reads");
   Out.str("SUMMARY: MapGuard: ").str(What).str(" ");
   if (const Site *S = C.second.site) {
-    Out.str(OrUnknown(S->file));
+    PrintFile(Out, S->file);
     if (S->line)
       Out.str(":").dec(S->line);
     Out.str(" in ").str(OrUnknown(S->function));
