@@ -6,8 +6,8 @@
 #include "SiteDescriptors.h"
 
 #include "MapOperationCatalog.h"
+#include "SiteReport.h"
 
-#include "llvm/ADT/SmallString.h"
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
@@ -15,7 +15,6 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/Path.h"
 
 using namespace llvm;
 
@@ -38,23 +37,16 @@ Constant *SiteDescriptors::string(StringRef S) {
 Constant *SiteDescriptors::get(const CallBase &CB, const MapOperation &Op,
                                StructType *SiteTy) {
   const Function &F = *CB.getFunction();
-  SmallString<256> File(M.getSourceFileName());
+  // The runtime prints it relative to where the program runs when shorter.
+  std::string File = sourcePath(CB.getDebugLoc().get(), M);
   unsigned Line = 0, Column = 0;
   if (const DILocation *Loc = CB.getDebugLoc()) {
-    // The path as the debug info knows it, directory and file: the runtime
-    // prints it relative to where the program runs when that is shorter.
-    File = Loc->getFilename();
-    if (!sys::path::is_absolute(File) && !Loc->getDirectory().empty()) {
-      File = Loc->getDirectory();
-      sys::path::append(File, Loc->getFilename());
-      sys::path::remove_dots(File, /*remove_dot_dot=*/true);
-    }
     Line = Loc->getLine();
     Column = Loc->getColumn();
   }
   Type *I32 = Type::getInt32Ty(M.getContext());
   Constant *Fields[] = {
-      string(File.str()),
+      string(File),
       string(prettifyFunctionName(demangle(F.getName().str()))),
       string(Op.Container),
       string(Op.Operation),

@@ -141,9 +141,7 @@ void SiteReport::emitRemarks() const {
   }
 }
 
-/// The site's file as an absolute path when debug info knows the directory.
-static std::string siteFile(const SiteRecord &R, const Module &M) {
-  const DILocation *Loc = R.Loc.get();
+std::string sourcePath(const DILocation *Loc, const Module &M) {
   if (!Loc)
     return M.getSourceFileName();
   SmallString<128> Path(Loc->getFilename());
@@ -166,7 +164,7 @@ void SiteReport::appendInventory(StringRef Path, Module &M) const {
     // json::OStream keeps the keys in this order, which reads best.
     json::OStream J(OS);
     J.object([&] {
-      J.attribute("file", siteFile(R, M));
+      J.attribute("file", sourcePath(R.Loc.get(), M));
       J.attribute("line", Loc ? Loc->getLine() : 0);
       J.attribute("column", Loc ? Loc->getColumn() : 0);
       J.attribute("function", readableName(*R.Block->getParent()));
@@ -174,6 +172,7 @@ void SiteReport::appendInventory(StringRef Path, Module &M) const {
       J.attribute("operation", R.Op->Operation);
       J.attribute("decision", decisionName(R.Decision));
       J.attribute("reason", R.Reason);
+      J.attribute("loop_window", R.LoopWindow);
     });
     OS << '\n';
   }

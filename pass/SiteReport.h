@@ -53,6 +53,8 @@ struct SiteRecord {
   const MapOperation *Op;
   SiteDecision Decision;
   std::string Reason;
+  /// Guarded by its loop's window (one check per run of the loop).
+  bool LoopWindow = false;
 
   SiteRecord(const llvm::CallBase &CB, const MapOperation &Op,
              SiteDecision Decision, std::string Reason);
@@ -79,6 +81,11 @@ private:
 /// the loop at \p Line ends.
 void remarkReadWindow(const llvm::CallBase &First, const MapOperation &Op,
                       unsigned Line, bool Iteration);
+
+/// The file of \p Loc as the debug info knows it, directory and file (an
+/// absolute path when it records the directory); the module's source file
+/// without a location. Reports, remarks' inventory and descriptors agree.
+std::string sourcePath(const llvm::DILocation *Loc, const llvm::Module &M);
 
 /// Reports a MapGuard error (a bad option or file) through the context's
 /// diagnostic handler: clang prints "error: MapGuard: ..." and fails the

@@ -115,6 +115,7 @@ void WindowGuards::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
         size_t I = GuardedIndex.lookup(CB);
         Writes.push_back(&Sites[I]);
         Sites[I].InLoopWindow = true;
+        Sites[I].Record.LoopWindow = true;
         std::string &Reason = Sites[I].Record.Reason;
         Reason += "; one check for each run of the loop";
         if (W.Line)

@@ -4,6 +4,11 @@
 // locks keeps a check per write.
 // RUN: %clangxx -std=c++17 -O2 -I %mapguard_include -fpass-plugin=%plugin -fplugin=%plugin -fno-caret-diagnostics \
 // RUN:   -Rpass=mapguard -Rpass-missed=mapguard -c -o /dev/null %s 2>&1 | FileCheck %s
+// The site inventory says which writes are in a loop window.
+// RUN: rm -f %t.jsonl && %clangxx -std=c++17 -O2 -I %mapguard_include -fpass-plugin=%plugin -fplugin=%plugin \
+// RUN:   -mllvm -mapguard-sites=%t.jsonl -c -o /dev/null %s && FileCheck %s --check-prefix=INVENTORY --input-file %t.jsonl
+// INVENTORY-DAG: "operation":"set","decision":"guarded",{{.*}}"loop_window":true}
+// INVENTORY-DAG: "operation":"set_locked","decision":"guarded",{{.*}}"loop_window":false}
 #include <mapguard/mapguard.h>
 #include <mutex>
 

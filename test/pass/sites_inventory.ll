@@ -12,11 +12,11 @@
 ; RUN:   -mapguard-ignorelist=%t.ignorelist -mapguard-sites=%t.jsonl 2>/dev/null
 ; RUN: FileCheck %s --input-file=%t.jsonl --match-full-lines --check-prefixes=CHECK,AGAIN
 
-; CHECK:      {"file":"/src/app/a.cpp","line":10,"column":3,"function":"guarded(std::map<int, int>&)","container":"std::map<int, int>","operation":"clear","decision":"guarded","reason":"the map comes from the caller"}
-; CHECK-NEXT: {"file":"/src/app/a.cpp","line":20,"column":5,"function":"elided","container":"std::map<int, int>","operation":"clear","decision":"elided","reason":"the map is a local variable no other thread can reach"}
-; CHECK-NEXT: {"file":"/src/app/a.cpp","line":30,"column":3,"function":"ignored","container":"std::map<int, int>","operation":"clear","decision":"ignored","reason":"ignorelist {{.*}}.ignorelist:1 matches its function ignored"}
-; CHECK-NEXT: {"file":"/usr/include/lib.h","line":40,"column":7,"function":"opted_out","container":"std::map<int, int>","operation":"clear","decision":"opted-out","reason":"the function has the disable_sanitizer_instrumentation attribute"}
-; CHECK-NEXT: {"file":"/src/app/a.cpp","line":0,"column":0,"function":"unsupported","container":"std::set<int>","operation":"clear","decision":"unsupported","reason":"the call has too few arguments for a map"}
+; CHECK:      {"file":"/src/app/a.cpp","line":10,"column":3,"function":"guarded(std::map<int, int>&)","container":"std::map<int, int>","operation":"clear","decision":"guarded","reason":"the map comes from the caller","loop_window":false}
+; CHECK-NEXT: {"file":"/src/app/a.cpp","line":20,"column":5,"function":"elided","container":"std::map<int, int>","operation":"clear","decision":"elided","reason":"the map is a local variable no other thread can reach","loop_window":false}
+; CHECK-NEXT: {"file":"/src/app/a.cpp","line":30,"column":3,"function":"ignored","container":"std::map<int, int>","operation":"clear","decision":"ignored","reason":"ignorelist {{.*}}.ignorelist:1 matches its function ignored","loop_window":false}
+; CHECK-NEXT: {"file":"/usr/include/lib.h","line":40,"column":7,"function":"opted_out","container":"std::map<int, int>","operation":"clear","decision":"opted-out","reason":"the function has the disable_sanitizer_instrumentation attribute","loop_window":false}
+; CHECK-NEXT: {"file":"/src/app/a.cpp","line":0,"column":0,"function":"unsupported","container":"std::set<int>","operation":"clear","decision":"unsupported","reason":"the call has too few arguments for a map","loop_window":false}
 ; AGAIN-NEXT: {"file":"/src/app/a.cpp","line":10,{{.*}}"decision":"guarded"{{.*}}
 ; AGAIN-NEXT: {"file":"/src/app/a.cpp","line":20,{{.*}}"decision":"elided"{{.*}}
 ; AGAIN-NEXT: {"file":"/src/app/a.cpp","line":30,{{.*}}"decision":"ignored"{{.*}}
