@@ -34,6 +34,19 @@ uintptr_t __mapguard::FastClaim(uintptr_t Addr, const Site *S) {
   return uintptr_t(&Mine);
 }
 
+// After a handoff's hold: two threads released together both read the slot
+// free and both stored, and the one stored over would otherwise learn it
+// only at its end hook, which a map corrupted by the two writes may never
+// let it reach. Another thread's key for this map in our slot, while our
+// write is in progress, is a write that began during ours.
+__attribute__((noinline)) static void
+CheckStillOurs(uintptr_t Addr, uint64_t MyKey, const Site *S, Slot &Mine) {
+  uint64_t Key = Mine.key.load(std::memory_order_relaxed);
+  if (Key != MyKey && KeyAddress(Key) == Addr &&
+      KeyThreadIndex(Key) != KeyThreadIndex(MyKey))
+    ReportSlotConflict(Addr, S, Mine, Key, /*OtherIsSecond=*/true);
+}
+
 MAPGUARD_ABI uintptr_t __mapguard_write_begin_fast(void *Map, const Site *S) {
   uintptr_t Addr = uintptr_t(Map);
   if (UNLIKELY(!IsTrackable(Addr)))
@@ -47,7 +60,10 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin_fast(void *Map, const Site *S) {
     // The site before the key: a reader that sees the key sees the site.
     Mine.site.store(S, std::memory_order_relaxed);
     Mine.key.store(MyKey, std::memory_order_release);
-    NoteWriter(Addr, MyKey, Key, S, PreviousSite);
+    if (UNLIKELY(Key != (MyKey | kTombBit))) {
+      NoteHandoff(Addr, Key, S, PreviousSite);
+      CheckStillOurs(Addr, MyKey, S, Mine);
+    }
     if (UNLIKELY(g_options.stress))
       StressDelay();
     return uintptr_t(&Mine);

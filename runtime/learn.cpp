@@ -40,15 +40,15 @@ namespace {
 
 // Learned sites (both sites of every pair read at startup), open
 // addressing; 0 is an empty entry. Filled before main, read-only after.
-constexpr size_t kLearnedSiteBits = 12;
+constexpr size_t kLearnedSiteBits = 11;
 constexpr size_t kLearnedSites = size_t(1) << kLearnedSiteBits;
 uint64_t g_learned_sites[kLearnedSites];
 size_t g_learned_count;
 
 // Pairs recorded in this run: their hashes (0: free entry, claimed with a
 // CAS) and their description, written when the entry is claimed.
-constexpr size_t kRecordedPairs = 1024;
-constexpr size_t kDescriptionBytes = 240;
+constexpr size_t kRecordedPairs = 256;
+constexpr size_t kDescriptionBytes = 200;
 struct RecordedPair {
   std::atomic<uint64_t> mine;
   uint64_t previous;
