@@ -204,7 +204,8 @@ TEST(OptionsTest, PrintOptions) {
             "==" + std::to_string(getpid()) +
                 "==MapGuard: options halt_on_error=1 exitcode=66 "
                 "log_path=stderr verbosity=1 handoff_hold_us=1000 "
-                "busy_hold_us=20000 learn_path= strip_path_prefix= stress=0 help=0\n");
+                "busy_hold_us=20000 learn_path= strip_path_prefix= stress=0 "
+                "help=0\n");
 }
 
 // What an option's default looks like in the help.
