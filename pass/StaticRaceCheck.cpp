@@ -8,25 +8,20 @@
 #include "StaticRaceCheck.h"
 #include "MapOperationCatalog.h"
 #include "ScopeLists.h"
+#include "StaticRaceCheckMaps.h"
 #include "SyncAnalysis.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/Demangle/Demangle.h"
-#include "llvm/IR/DebugInfo.h"
-#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 
 #include <optional>
 
@@ -38,26 +33,6 @@ namespace {
 /// Bound on the straight path walked from a spawn.
 constexpr unsigned MaxPathSteps = 20000;
 
-/// One step from an object to the map inside it: a GEP's type and indices.
-struct PathStep {
-  Type *Source;
-  SmallVector<int64_t, 2> Indices;
-  bool operator==(const PathStep &O) const {
-    return Source == O.Source && Indices == O.Indices;
-  }
-};
-using Path = SmallVector<PathStep, 2>;
-
-/// The map, as the spawner sees it: an object of its frame, a global or a
-/// parameter, and the members down to the map.
-struct MapId {
-  const Value *Base = nullptr;
-  Path Steps;
-  bool operator==(const MapId &O) const {
-    return Base == O.Base && Steps == O.Steps;
-  }
-};
-
 /// Where a write in a thread body finds its map.
 struct BodyWrite {
   CallBase *Write;
@@ -68,74 +43,6 @@ struct BodyWrite {
   unsigned Field = 0;            ///< Kind == Capture: the captured field
   Path Steps;                    ///< from the captured object to the map
 };
-
-/// Peels constant-index GEPs off \p V, outermost last into \p Steps.
-const Value *stripPath(const Value *V, Path &Steps) {
-  Path Reversed;
-  while (const auto *GEP = dyn_cast<GEPOperator>(V)) {
-    PathStep Step{GEP->getSourceElementType(), {}};
-    for (const Use &Idx : GEP->indices()) {
-      const auto *K = dyn_cast<ConstantInt>(Idx.get());
-      if (!K)
-        return nullptr; // maps[i]: a different map per index
-      Step.Indices.push_back(K->getSExtValue());
-    }
-    Reversed.push_back(std::move(Step));
-    V = GEP->getPointerOperand();
-  }
-  Steps.append(Reversed.rbegin(), Reversed.rend());
-  return V;
-}
-
-/// Whether every use of the alloca \p A is a plain load, a store to it or a
-/// debug or lifetime marker: the slot -O0 spills a value into.
-bool isPlainSlot(const AllocaInst &A) {
-  for (const User *U : A.users()) {
-    if (const auto *L = dyn_cast<LoadInst>(U)) {
-      if (!L->isSimple())
-        return false;
-    } else if (const auto *S = dyn_cast<StoreInst>(U)) {
-      if (S->getValueOperand() == &A || !S->isSimple())
-        return false;
-    } else if (const auto *II = dyn_cast<IntrinsicInst>(U)) {
-      if (!II->isLifetimeStartOrEnd() && !isa<DbgInfoIntrinsic>(II))
-        return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-/// The only value stored into the slot \p A, or null.
-const Value *onlyStoredValue(const AllocaInst &A) {
-  const Value *Stored = nullptr;
-  for (const User *U : A.users())
-    if (const auto *S = dyn_cast<StoreInst>(U)) {
-      if (Stored)
-        return nullptr;
-      Stored = S->getValueOperand();
-    }
-  return Stored;
-}
-
-/// A parameter read back from the slot -O0 keeps it in, as the parameter.
-const Value *stripSpill(const Value *V) {
-  const auto *L = dyn_cast<LoadInst>(V);
-  const auto *A = L ? dyn_cast<AllocaInst>(L->getPointerOperand()) : nullptr;
-  if (!A || !L->isSimple() || !isPlainSlot(*A))
-    return V;
-  const Value *Stored = onlyStoredValue(*A);
-  return Stored && isa<Argument>(Stored) ? Stored : V;
-}
-
-/// An object every thread of a spawn shares: a local of the spawner's
-/// frame, a global that is not thread_local, a parameter.
-bool isSharedBase(const Value *V) {
-  if (const auto *GV = dyn_cast<GlobalVariable>(V))
-    return !GV->isThreadLocal();
-  return isa<AllocaInst>(V) || isa<Argument>(V);
-}
 
 class Checker {
 public:
@@ -158,8 +65,6 @@ private:
   std::optional<MapId> spawnerMap(CallBase &W, const MapOperation &Op);
   bool repeatsUnsynchronized(const SpawnSite &S, const MapId &Id);
   bool straightPathSyncFree(const Instruction &From, const Instruction &To);
-  bool lineOptedOut(const DebugLoc &DL);
-  std::string mapName(const MapId &Id);
   void warn(const BodyWrite &BW, const MapId &Id, const Twine &How);
 
   Module &M;
@@ -174,7 +79,7 @@ private:
   /// Per body; a std::map, as references to its entries are kept.
   std::map<Function *, SmallVector<BodyWrite, 4>> Writes;
   DenseSet<const CallBase *> Warned;
-  StringMap<std::unique_ptr<MemoryBuffer>> Sources;
+  SourceLines Sources;
 };
 
 /// The writes of \p Body that every thread running it makes with nothing
@@ -419,6 +324,10 @@ bool Checker::repeatsUnsynchronized(const SpawnSite &S, const MapId &Id) {
         // An object made and destroyed in each iteration is a new one.
         const auto *II = dyn_cast<IntrinsicInst>(CB);
         const Function *Callee = CB->getCalledFunction();
+        // ~thread of a thread not joined ends the program at once.
+        if (Callee && (Callee->getName().contains("6threadD") ||
+                       Callee->getName().contains("7jthreadD")))
+          return false;
         if (II && II->isLifetimeStartOrEnd()) {
           if (Local && getUnderlyingObject(II->getArgOperand(1)) == Local)
             return false;
@@ -467,60 +376,9 @@ bool Checker::straightPathSyncFree(const Instruction &From,
   return false;
 }
 
-/// `NOLINT(mapguard)` on the source line of \p DL.
-bool Checker::lineOptedOut(const DebugLoc &DL) {
-  const auto *Loc = DL.get();
-  if (!Loc || !Loc->getLine())
-    return false;
-  SmallString<256> File(Loc->getFilename());
-  if (!sys::path::is_absolute(File)) {
-    File = Loc->getDirectory();
-    sys::path::append(File, Loc->getFilename());
-  }
-  auto [It, New] = Sources.try_emplace(File);
-  if (New)
-    if (ErrorOr<std::unique_ptr<MemoryBuffer>> Buffer =
-            MemoryBuffer::getFile(File, /*IsText=*/true))
-      It->second = std::move(*Buffer);
-  if (!It->second)
-    return false;
-  StringRef Rest = It->second->getBuffer();
-  for (unsigned Line = 1; Line < Loc->getLine() && !Rest.empty(); ++Line)
-    Rest = Rest.split('\n').second;
-  return Rest.split('\n').first.contains("NOLINT(mapguard)");
-}
-
-/// The map's name in the source, when the debug information says it.
-std::string Checker::mapName(const MapId &Id) {
-  if (!Id.Steps.empty())
-    return ""; // a member: its name is not kept in the IR
-  if (const auto *GV = dyn_cast<GlobalVariable>(Id.Base)) {
-    SmallVector<DIGlobalVariableExpression *, 1> GVEs;
-    GV->getDebugInfo(GVEs);
-    if (!GVEs.empty())
-      return GVEs.front()->getVariable()->getName().str();
-    return demangle(GV->getName());
-  }
-  if (const auto *A = dyn_cast<AllocaInst>(Id.Base)) {
-    auto *Slot = const_cast<AllocaInst *>(A);
-    for (const DbgVariableRecord *DVR : findDVRDeclares(Slot))
-      return DVR->getVariable()->getName().str();
-    for (const DbgDeclareInst *DDI : findDbgDeclares(Slot))
-      return DDI->getVariable()->getName().str();
-  }
-  return "";
-}
-
-std::string where(const DebugLoc &DL) {
-  if (!DL)
-    return "<unknown>";
-  return (sys::path::filename(DL->getFilename()) + ":" + Twine(DL.getLine()) +
-          ":" + Twine(DL.getCol()))
-      .str();
-}
-
 void Checker::warn(const BodyWrite &BW, const MapId &Id, const Twine &How) {
-  if (!Warned.insert(BW.Write).second || lineOptedOut(BW.Write->getDebugLoc()))
+  if (!Warned.insert(BW.Write).second ||
+      Sources.optedOut(BW.Write->getDebugLoc()))
     return;
   std::string Name = mapName(Id);
   std::string Map = BW.Op->Container + (Name.empty() ? "" : " '" + Name + "'");
@@ -545,7 +403,7 @@ void Checker::run() {
     Function &Spawner = *S.Call->getFunction();
     if (optedOut(Spawner))
       continue;
-    std::string At = where(S.Call->getDebugLoc());
+    std::string At = describeLocation(S.Call->getDebugLoc());
     for (Function *Body : S.Bodies)
       for (const BodyWrite &BW : bodyWrites(*Body)) {
         std::optional<MapId> Id = resolve(S, BW);
@@ -567,7 +425,7 @@ void Checker::run() {
               if (OtherId && *OtherId == *Id)
                 warn(BW, *Id,
                      "the threads started at " + At + " and " +
-                         where(T.Call->getDebugLoc()));
+                         describeLocation(T.Call->getDebugLoc()));
             }
         }
         // The spawner writing it after the spawn, before any join.
@@ -582,7 +440,7 @@ void Checker::run() {
             warn(BW, *Id,
                  "the thread started at " + At +
                      " while its spawner writes it at " +
-                     where(W->getDebugLoc()));
+                     describeLocation(W->getDebugLoc()));
         }
       }
   }

@@ -32,8 +32,9 @@ bool isLibraryFunction(const Function &F, StringRef Context,
   if (!F.getName().starts_with("_Z"))
     return false;
   std::optional<FunctionNameParts> Parts = functionNameParts(F.getName());
+  // libc++ tags its names: __invoke[abi:ne190107].
   return Parts && Parts->Context == Context &&
-         is_contained(BaseNames, StringRef(Parts->BaseName));
+         is_contained(BaseNames, StringRef(Parts->BaseName).split('[').first);
 }
 
 bool isThreadStart(const Function &F) {
@@ -42,11 +43,28 @@ bool isThreadStart(const Function &F) {
          isLibraryFunction(F, "std::thread", {"_M_start_thread"});
 }
 
+/// The name of a function template of namespace std (libstdc++'s std:: or
+/// libc++'s std::__1::), read from the mangled name as their decltype
+/// return types defeat the demangler: "__invoke" for std::__invoke<F>.
+StringRef stdTemplateName(const Function &F) {
+  StringRef Name = F.getName();
+  if (!Name.consume_front("_ZSt") && !Name.consume_front("_ZNSt3__1"))
+    return "";
+  unsigned Length;
+  if (Name.consumeInteger(10, Length) || Length > Name.size())
+    return "";
+  StringRef Base = Name.take_front(Length);
+  Name = Name.drop_front(Length);
+  // Template arguments follow, after libc++'s ABI tag.
+  return Name.starts_with("I") || Name.starts_with("B") ? Base : "";
+}
+
 /// std::__invoke and its kin: the library's one way to call the callable a
 /// thread was given.
 bool isInvoker(const Function &F) {
-  return isLibraryFunction(
-      F, "std", {"__invoke", "__invoke_impl", "invoke", "__invoke_r"});
+  StringRef Base = stdTemplateName(F);
+  return Base == "__invoke" || Base == "__invoke_impl" || Base == "invoke" ||
+         Base == "__invoke_r";
 }
 
 } // namespace
@@ -176,7 +194,7 @@ SmallVector<SpawnSite, 4> SpawnFinder::find() {
       if (Callee->isDeclaration())
         continue; // thrd_create, or a starter called directly: not known
       // std::async(std::launch::deferred, ...) runs in the caller's get().
-      if (isLibraryFunction(*Callee, "std", {"async"}) &&
+      if (stdTemplateName(*Callee) == "async" &&
           any_of(CB->args(), [](const Use &A) {
             auto *K = dyn_cast<ConstantInt>(A.get());
             return K && !(K->getZExtValue() & 1);
