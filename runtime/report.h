@@ -28,6 +28,10 @@ struct ConflictWriter {
   // lookups (found at the end of a read window): "wrote it during these
   // reads", not "was writing it".
   bool ended = false;
+  // The slot the other thread's access holds, and its key there: its stack
+  // is asked for only while the slot still holds it.
+  Slot *slot = nullptr;
+  uint64_t key = 0;
 };
 
 // What the second thread was doing when it met the writer: Go's three

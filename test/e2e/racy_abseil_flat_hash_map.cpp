@@ -26,11 +26,11 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_abseil_flat_hash_map.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_abseil_flat_hash_map.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
   ids.insert({1, 1});
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_abseil_flat_hash_map.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_abseil_flat_hash_map.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   overlap::race(write_a, write_b);

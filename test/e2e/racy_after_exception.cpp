@@ -46,11 +46,11 @@ void write_a() {
     put(-1);
   } catch (const std::invalid_argument &) {
   }
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_after_exception.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_after_exception.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
   stock[1] = 1;
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_after_exception.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_after_exception.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   overlap::race(write_a, write_b);

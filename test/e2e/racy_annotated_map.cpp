@@ -43,13 +43,13 @@ int seen = 0;
 // WW-NEXT: fatal error: concurrent map writes
 // WW-NEXT: map 0x{{[0-9a-f]+}} (inventory::SkuTable)
 // WW-NEXT: write by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_annotated_map.cpp:[[#@LINE+24]]:{{[0-9]+}} [put]
-// WW-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_annotated_map.cpp:[[#@LINE+37]]:{{[0-9]+}} [put]
-// WW-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_annotated_map.cpp:[[#@LINE+22]] in side_b()
+// WW: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_annotated_map.cpp:[[#@LINE+37]]:{{[0-9]+}} [put]
+// WW: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_annotated_map.cpp:[[#@LINE+22]] in side_b()
 
 // RW: fatal error: concurrent map read and map write
 // RW-NEXT: map 0x{{[0-9a-f]+}} (inventory::SkuTable)
 // RW-NEXT: read by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_annotated_map.cpp:[[#@LINE+20]]:{{[0-9]+}} [get]
-// RW-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_annotated_map.cpp:[[#@LINE+31]]:{{[0-9]+}} [put]
+// RW: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_annotated_map.cpp:[[#@LINE+31]]:{{[0-9]+}} [put]
 
 // INLINE: fatal error: concurrent map writes
 // INLINE-NEXT: map 0x{{[0-9a-f]+}} (inventory::SkuTable)
@@ -62,7 +62,7 @@ int seen = 0;
 // FREE: fatal error: concurrent map writes
 // FREE-NEXT: map 0x{{[0-9a-f]+}} (inventory::SkuTable)
 // FREE-NEXT: write by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_annotated_map.cpp:[[#@LINE+14]]:{{[0-9]+}} [restock]
-// FREE-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_annotated_map.cpp:[[#@LINE+18]]:{{[0-9]+}} [put]
+// FREE: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_annotated_map.cpp:[[#@LINE+18]]:{{[0-9]+}} [put]
 
 void side_b() {
 #if defined(WW)

@@ -30,11 +30,11 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_away_from_home.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_away_from_home.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
   (*maps[1])[1] = 1;
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_away_from_home.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_away_from_home.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   home_slot::place(maps);

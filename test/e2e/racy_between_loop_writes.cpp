@@ -40,7 +40,7 @@ void add_b() {
 // for it.
 __attribute__((noinline)) void add_a() {
   for (int i = 0; i < 2; ++i) {
-    // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in add_a() at {{.*}}racy_between_loop_writes.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+    // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in add_a() at {{.*}}racy_between_loop_writes.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
     totals[i] += 1;
     if (i == 0) {
       __atomic_store_n(&a_wrote, true, __ATOMIC_RELAXED);

@@ -27,11 +27,11 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_clear_try_emplace.cpp:[[#@LINE+1]]:{{[0-9]+}} [try_emplace]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_clear_try_emplace.cpp:[[#@LINE+1]]:{{[0-9]+}} [try_emplace]
   cache.try_emplace(7, 70);
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_clear_try_emplace.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_clear_try_emplace.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   overlap::race(write_a, write_b);

@@ -51,13 +51,13 @@ int seen = 0;
 // WW-NEXT: fatal error: concurrent map writes
 // WW-NEXT: map 0x{{[0-9a-f]+}} (GHashTable)
 // WW-NEXT: write by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+20]]:{{[0-9]+}} [g_hash_table_insert]
-// WW-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+32]]:{{[0-9]+}} [g_hash_table_replace]
-// WW-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_glib_hash_table.cpp:[[#@LINE+18]] in side_b()
+// WW: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+32]]:{{[0-9]+}} [g_hash_table_replace]
+// WW: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_glib_hash_table.cpp:[[#@LINE+18]] in side_b()
 
 // RW: fatal error: concurrent map read and map write
 // RW-NEXT: map 0x{{[0-9a-f]+}} (GHashTable)
 // RW-NEXT: read by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+16]]:{{[0-9]+}} [g_hash_table_lookup]
-// RW-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+26]]:{{[0-9]+}} [g_hash_table_replace]
+// RW: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+26]]:{{[0-9]+}} [g_hash_table_replace]
 
 // ITER: fatal error: concurrent map iteration and map write
 // ITER-NEXT: map 0x{{[0-9a-f]+}} (GHashTable)
@@ -66,7 +66,7 @@ int seen = 0;
 // TREE: fatal error: concurrent map writes
 // TREE-NEXT: map 0x{{[0-9a-f]+}} (GTree)
 // TREE-NEXT: write by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+12]]:{{[0-9]+}} [g_tree_insert]
-// TREE-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+19]]:{{[0-9]+}} [g_tree_replace]
+// TREE: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_glib_hash_table.cpp:[[#@LINE+19]]:{{[0-9]+}} [g_tree_replace]
 
 void side_b() {
 #if defined(WW)

@@ -34,11 +34,11 @@ void write_b1() {
 }
 
 void write_a1() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a1() at {{.*}}racy_halt_on_error_0.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a1() at {{.*}}racy_halt_on_error_0.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
   first[1] = 1;
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_halt_on_error_0.cpp:[[#LINE_B1]] in write_b1()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_halt_on_error_0.cpp:[[#LINE_B1]] in write_b1()
 // CHECK: =={{[0-9]+}}==ERROR: MapGuard: concurrent map writes
 // CHECK-NEXT: fatal error: concurrent map writes
 // CHECK-NEXT: map 0x{{[0-9a-f]+}} (std::unordered_map<int, int, GateHash>)
@@ -49,11 +49,11 @@ void write_b2() {
 }
 
 void write_a2() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a2() at {{.*}}racy_halt_on_error_0.cpp:[[#@LINE+1]]:{{[0-9]+}} [try_emplace]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a2() at {{.*}}racy_halt_on_error_0.cpp:[[#@LINE+1]]:{{[0-9]+}} [try_emplace]
   second.try_emplace(1, 1);
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_halt_on_error_0.cpp:[[#LINE_B2]] in write_b2()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_halt_on_error_0.cpp:[[#LINE_B2]] in write_b2()
 // CHECK: SUMMARY: MapGuard: 2 concurrent map write report(s)
 
 // OUT: kept running: 2 1

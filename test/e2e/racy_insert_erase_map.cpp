@@ -28,11 +28,11 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_insert_erase_map.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_insert_erase_map.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
   ages.insert({3, 30});
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_insert_erase_map.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_insert_erase_map.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   overlap::race(write_a, write_b);

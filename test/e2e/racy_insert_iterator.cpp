@@ -35,11 +35,11 @@ void write_b() {
 void write_a() {
   // The write inside std::insert_iterator is reported where the library
   // makes it (in the iterator's operator=, in the standard library's header).
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in std::insert_iterator<std::set<int, GateLess{{.*}}>>::operator=({{.*}}) at {{.*}}iterator.h:{{[0-9]+}}:{{[0-9]+}} [insert]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in std::insert_iterator<std::set<int, GateLess{{.*}}>>::operator=({{.*}}) at {{.*}}iterator.h:{{[0-9]+}}:{{[0-9]+}} [insert]
   std::copy(batch.begin(), batch.end(), std::inserter(seen, seen.end()));
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_insert_iterator.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_insert_iterator.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   overlap::race(write_a, write_b);

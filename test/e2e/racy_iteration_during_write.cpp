@@ -31,11 +31,11 @@ void iterate_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_iteration_during_write.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_iteration_during_write.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
   scores["alice"] = 1;
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map iteration and map write {{.*}}racy_iteration_during_write.cpp:[[#LINE_B]] in iterate_b()
+// CHECK: SUMMARY: MapGuard: concurrent map iteration and map write {{.*}}racy_iteration_during_write.cpp:[[#LINE_B]] in iterate_b()
 
 int main() {
   overlap::race(write_a, iterate_b);

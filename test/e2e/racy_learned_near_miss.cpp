@@ -50,7 +50,7 @@ void late() {
 // CHECK-NEXT: fatal error: concurrent map writes
 // CHECK-NEXT: map 0x{{[0-9a-f]+}} (std::unordered_map<int, int>)
 // CHECK-NEXT: write by thread {{[0-9]+}} "{{[^"]*}}" in late() at {{.*}}racy_learned_near_miss.cpp:[[#@LINE-6]]:{{[0-9]+}} [operator[]]
-// CHECK-NEXT: while thread {{[0-9]+}} "{{[^"]*}}" was writing it in early() at {{.*}}racy_learned_near_miss.cpp:[[#@LINE-18]]:{{[0-9]+}} [operator[]]
+// CHECK: while thread {{[0-9]+}} "{{[^"]*}}" was writing it in early() at {{.*}}racy_learned_near_miss.cpp:[[#@LINE-18]]:{{[0-9]+}} [operator[]]
 
 int main() {
   std::thread A(early), B(late);

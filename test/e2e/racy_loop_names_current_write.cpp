@@ -41,7 +41,7 @@ __attribute__((noinline)) void add_a() {
     if (i == 0) {
       totals[i] += 1;
     } else {
-      // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in add_a() at {{.*}}racy_loop_names_current_write.cpp:[[#@LINE+1]]:{{[0-9]+}} [emplace]
+      // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in add_a() at {{.*}}racy_loop_names_current_write.cpp:[[#@LINE+1]]:{{[0-9]+}} [emplace]
       totals.emplace(i, 1);
       __atomic_store_n(&a_wrote, true, __ATOMIC_RELAXED);
       while (!__atomic_load_n(&b_wrote, __ATOMIC_RELAXED)) {

@@ -57,13 +57,13 @@ static int seen;
  * WW-NEXT: fatal error: concurrent map writes
  * WW-NEXT: map 0x{{[0-9a-f]+}} (ctable)
  * WW-NEXT: write by thread {{[0-9]+}} "writer-b" in side_b at {{.*}}racy_maps_file_c_library.c:[[#@LINE+18]]:{{[0-9]+}} [ctable_put]
- * WW-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a at {{.*}}racy_maps_file_c_library.c:[[#@LINE+31]]:{{[0-9]+}} [ctable_erase]
- * WW-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_maps_file_c_library.c:[[#@LINE+16]] in side_b
+ * WW: while thread {{[0-9]+}} "writer-a" was writing it in side_a at {{.*}}racy_maps_file_c_library.c:[[#@LINE+31]]:{{[0-9]+}} [ctable_erase]
+ * WW: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_maps_file_c_library.c:[[#@LINE+16]] in side_b
  *
  * RW: fatal error: concurrent map read and map write
  * RW-NEXT: map 0x{{[0-9a-f]+}} (ctable)
  * RW-NEXT: read by thread {{[0-9]+}} "writer-b" in side_b at {{.*}}racy_maps_file_c_library.c:[[#@LINE+14]]:{{[0-9]+}} [ctable_get]
- * RW-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a at {{.*}}racy_maps_file_c_library.c:[[#@LINE+25]]:{{[0-9]+}} [ctable_erase]
+ * RW: while thread {{[0-9]+}} "writer-a" was writing it in side_a at {{.*}}racy_maps_file_c_library.c:[[#@LINE+25]]:{{[0-9]+}} [ctable_erase]
  *
  * ITER: fatal error: concurrent map iteration and map write
  * ITER-NEXT: map 0x{{[0-9a-f]+}} (ctable)

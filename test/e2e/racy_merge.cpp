@@ -30,11 +30,11 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_merge.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_merge.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
   from.insert({3, 3});
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_merge.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_merge.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   std::fprintf(stderr, "from is at %p\n", static_cast<void *>(&from));

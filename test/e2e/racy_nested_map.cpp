@@ -31,11 +31,11 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_nested_map.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_nested_map.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
   groups[1][10] = 1;
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_nested_map.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_nested_map.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   std::fprintf(stderr, "inner is at %p\n", static_cast<void *>(&groups[1]));

@@ -41,17 +41,17 @@ int seen = 0;
 // FLAT: fatal error: concurrent map read and map write
 // FLAT-NEXT: map 0x{{[0-9a-f]+}} (absl::flat_hash_map<int, int, GateHash>)
 // FLAT-NEXT: read by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+15]]:{{[0-9]+}} [find]
-// FLAT-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+27]]:{{[0-9]+}} [insert]
+// FLAT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+27]]:{{[0-9]+}} [insert]
 
 // BTREE: fatal error: concurrent map iteration and map write
 // BTREE-NEXT: map 0x{{[0-9a-f]+}} (absl::btree_map<int, int, GateLess>)
 // BTREE-NEXT: iteration by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+12]]:{{[0-9]+}} [begin]
-// BTREE-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+22]]:{{[0-9]+}} [insert]
+// BTREE: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+22]]:{{[0-9]+}} [insert]
 
 // BOOST: fatal error: concurrent map read and map write
 // BOOST-NEXT: map 0x{{[0-9a-f]+}} (boost::unordered_map<int, int, GateHash>)
 // BOOST-NEXT: read by thread {{[0-9]+}} "writer-b" in side_b() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+10]]:{{[0-9]+}} [count]
-// BOOST-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+15]]:{{[0-9]+}} [operator[]]
+// BOOST: while thread {{[0-9]+}} "writer-a" was writing it in side_a() at {{.*}}racy_presets_read_during_write.cpp:[[#@LINE+15]]:{{[0-9]+}} [operator[]]
 
 void side_b() {
 #if defined(SHAPE_FLAT)

@@ -29,11 +29,11 @@ void read_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_read_during_write.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_read_during_write.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
   ages.insert({3, 30});
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map read and map write {{.*}}racy_read_during_write.cpp:[[#LINE_B]] in read_b()
+// CHECK: SUMMARY: MapGuard: concurrent map read and map write {{.*}}racy_read_during_write.cpp:[[#LINE_B]] in read_b()
 
 int main() {
   overlap::race(write_a, read_b);

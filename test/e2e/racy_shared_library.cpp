@@ -33,13 +33,13 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_shared_library.cpp:[[#@LINE+1]]:{{[0-9]+}} [emplace]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_shared_library.cpp:[[#@LINE+1]]:{{[0-9]+}} [emplace]
   counts.emplace(1, 1);
 }
 
 size_t entries() { return counts.size(); }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_shared_library.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_shared_library.cpp:[[#LINE_B]] in write_b()
 
 #else
 

@@ -30,11 +30,11 @@ void write_b() {
 }
 
 void write_a() {
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_swap.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
+  // CHECK: while thread {{[0-9]+}} "writer-a" was writing it in write_a() at {{.*}}racy_swap.cpp:[[#@LINE+1]]:{{[0-9]+}} [operator[]]
   b[3] = 3;
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_swap.cpp:[[#LINE_B]] in write_b()
+// CHECK: SUMMARY: MapGuard: concurrent map writes {{.*}}racy_swap.cpp:[[#LINE_B]] in write_b()
 
 int main() {
   std::fprintf(stderr, "b is at %p\n", static_cast<void *>(&b));

@@ -51,7 +51,7 @@ __attribute__((noinline)) long total_b() {
 void insert_a() {
   while (!__atomic_load_n(&started, __ATOMIC_RELAXED)) {
   }
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" wrote it during this iteration in insert_a() at {{.*}}racy_write_during_iteration.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
+  // CHECK: while thread {{[0-9]+}} "writer-a" wrote it during this iteration in insert_a() at {{.*}}racy_write_during_iteration.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
   ages.insert({3, 30});
   __atomic_store_n(&wrote, true, __ATOMIC_RELAXED);
   // Alive until the report has read this thread's name.
@@ -59,7 +59,7 @@ void insert_a() {
   }
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map iteration and map write {{.*}}racy_write_during_iteration.cpp:[[#LINE_B]] in total_b()
+// CHECK: SUMMARY: MapGuard: concurrent map iteration and map write {{.*}}racy_write_during_iteration.cpp:[[#LINE_B]] in total_b()
 
 int main() {
   long sum = 0;

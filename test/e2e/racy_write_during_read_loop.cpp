@@ -74,7 +74,7 @@ void insert_a() {
   while (!__atomic_load_n(&looked, __ATOMIC_RELAXED)) {
   }
   holding = true;
-  // CHECK-NEXT: while thread {{[0-9]+}} "writer-a" wrote it during these reads in insert_a() at {{.*}}racy_write_during_read_loop.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
+  // CHECK: while thread {{[0-9]+}} "writer-a" wrote it during these reads in insert_a() at {{.*}}racy_write_during_read_loop.cpp:[[#@LINE+1]]:{{[0-9]+}} [insert]
   ages.insert({3, 30});
   __atomic_store_n(&wrote, true, __ATOMIC_RELAXED);
   // Alive until the report has read this thread's name.
@@ -82,7 +82,7 @@ void insert_a() {
   }
 }
 
-// CHECK-NEXT: SUMMARY: MapGuard: concurrent map read and map write {{.*}}racy_write_during_read_loop.cpp:[[#LINE_B]] in scan_b()
+// CHECK: SUMMARY: MapGuard: concurrent map read and map write {{.*}}racy_write_during_read_loop.cpp:[[#LINE_B]] in scan_b()
 
 int main() {
   long hits = 0;

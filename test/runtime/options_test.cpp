@@ -204,8 +204,8 @@ TEST(OptionsTest, PrintOptions) {
             "==" + std::to_string(getpid()) +
                 "==MapGuard: options halt_on_error=1 exitcode=66 "
                 "log_path=stderr verbosity=1 handoff_hold_us=1000 "
-                "busy_hold_us=20000 learn_path= strip_path_prefix= stress=0 "
-                "help=0\n");
+                "busy_hold_us=20000 learn_path= strip_path_prefix= "
+                "stack_depth=16 external_symbolizer_path= stress=0 help=0\n");
 }
 
 // What an option's default looks like in the help.
@@ -303,7 +303,8 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       ::testing::ExitedWithCode(0),
       "^==[0-9]+==MapGuard: options halt_on_error=0 exitcode=9 "
       "log_path=stderr verbosity=1 handoff_hold_us=1000 busy_hold_us=20000 "
-      "learn_path= strip_path_prefix= stress=0 help=0\n"
+      "learn_path= strip_path_prefix= stack_depth=16 external_symbolizer_path= "
+      "stress=0 help=0\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
       "table bucket full\\)\n$");
 }
