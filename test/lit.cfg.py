@@ -79,6 +79,10 @@ def _header(path):
     return os.path.exists(os.path.join("/usr/include", path))
 if _header("absl/container/flat_hash_map.h"):
     config.available_features.add("abseil")
+# The CMake package test needs cmake, ninja and g++ (the compiler it refuses).
+import shutil
+if all(shutil.which(t) for t in ("cmake", "ninja")) and os.path.exists("/usr/bin/g++"):
+    config.available_features.add("cmake")
 if _header("glib-2.0/glib.h"):
     config.available_features.add("glib")
 if _header("boost/unordered_map.hpp"):
