@@ -19,6 +19,7 @@ packages=(
   libglib2.0-dev pkg-config
   libabsl-dev libboost-dev
   gnuplot-nox time
+  ccache
 )
 
 missing=()

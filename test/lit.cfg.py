@@ -83,6 +83,8 @@ if _header("absl/container/flat_hash_map.h"):
 import shutil
 if all(shutil.which(t) for t in ("cmake", "ninja")) and os.path.exists("/usr/bin/g++"):
     config.available_features.add("cmake")
+if shutil.which("ccache"):
+    config.available_features.add("ccache")
 if _header("glib-2.0/glib.h"):
     config.available_features.add("glib")
 if _header("boost/unordered_map.hpp"):
