@@ -123,6 +123,11 @@ std::string mapName(const MapId &Id) {
       return DVR->getVariable()->getName().str();
     for (const DbgDeclareInst *DDI : findDbgDeclares(Slot))
       return DDI->getVariable()->getName().str();
+    // -O1 and up track assignments (DIAssignID) instead of declaring.
+    for (const DbgVariableRecord *DVR : at::getDVRAssignmentMarkers(Slot))
+      return DVR->getVariable()->getName().str();
+    for (const DbgAssignIntrinsic *DAI : at::getAssignmentMarkers(Slot))
+      return DAI->getVariable()->getName().str();
   }
   return "";
 }
