@@ -201,12 +201,15 @@ SmallVector<SpawnSite, 4> SpawnFinder::find() {
           }))
         continue;
       Site.Bodies = invokedBodies(*Callee);
-      // std::thread t(worker): the function itself is the body.
+      // std::thread t(worker): the function itself is the body. The callable
+      // comes before its arguments, which may be functions too.
       for (Value *Arg : CB->args())
-        if (auto *Fn = dyn_cast<Function>(Arg->stripPointerCasts()))
+        if (auto *Fn = dyn_cast<Function>(Arg->stripPointerCasts())) {
           if (!Fn->isDeclaration() && isUserFunction(*Fn) &&
               !is_contained(Site.Bodies, Fn))
             Site.Bodies.push_back(Fn);
+          break;
+        }
       if (!Site.Bodies.empty())
         Sites.push_back(std::move(Site));
     }

@@ -133,3 +133,22 @@ void called_not_spawned() {
   f();
   f();
 }
+
+// A function as the thread's callable is its body; a function passed to it
+// as an argument is not (run_with may never call it).
+// CHECK: [[#@LINE+1]]:{{[0-9]+}}: warning: unsynchronized map write: std::map<int, int> 'ages' is written by the threads started at static_two_threads.cpp:[[#@LINE+7]]:{{[0-9]+}} and static_two_threads.cpp:[[#@LINE+8]]:{{[0-9]+}} with no lock held (operator[])
+void worker() { ages[2] = 2; }
+
+void on_done() { ages[1] = 1; }
+void run_with(void (*callback)()) { (void)callback; }
+
+void function_bodies() {
+  std::thread a(worker);
+  std::thread b(worker);
+  std::thread c(run_with, on_done);
+  std::thread d(run_with, on_done);
+  a.join();
+  b.join();
+  c.join();
+  d.join();
+}
