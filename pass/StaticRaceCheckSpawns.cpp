@@ -25,22 +25,11 @@ namespace {
 constexpr unsigned MaxFunctionsWalked = 4000;
 constexpr unsigned MaxConstantsWalked = 20000;
 
-/// Whether \p F is the library function Context::BaseName (template
-/// arguments aside).
-bool isLibraryFunction(const Function &F, StringRef Context,
-                       std::initializer_list<StringRef> BaseNames) {
-  if (!F.getName().starts_with("_Z"))
-    return false;
-  std::optional<FunctionNameParts> Parts = functionNameParts(F.getName());
-  // libc++ tags its names: __invoke[abi:ne190107].
-  return Parts && Parts->Context == Context &&
-         is_contained(BaseNames, StringRef(Parts->BaseName).split('[').first);
-}
-
+/// Asked of every function of every module: by name, without demangling.
 bool isThreadStart(const Function &F) {
   StringRef Name = F.getName();
   return Name == "pthread_create" || Name == "thrd_create" ||
-         isLibraryFunction(F, "std::thread", {"_M_start_thread"});
+         Name.starts_with("_ZNSt6thread15_M_start_thread");
 }
 
 /// The name of a function template of namespace std (libstdc++'s std:: or
