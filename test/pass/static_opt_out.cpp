@@ -1,5 +1,5 @@
 // Ways to keep a write out of the build-time check: MAPGUARD_NO_INSTRUMENT
-// or annotate("mapguard_no_static") on the spawner or on a start routine,
+// or MAPGUARD_NO_STATIC on the spawner or on a start routine,
 // an ignorelist entry matching the write, NOLINT(mapguard) on the write's
 // line; -mapguard-static=0 turns the check off. The twin with none of them
 // warns.
@@ -33,7 +33,7 @@ MAPGUARD_NO_INSTRUMENT void no_instrument_spawner() {
   b.join();
 }
 
-__attribute__((annotate("mapguard_no_static"))) void no_static_spawner() {
+MAPGUARD_NO_STATIC void no_static_spawner() {
   std::thread a([] { g[1] = 1; });
   std::thread b([] { g[2] = 2; });
   a.join();
