@@ -11,7 +11,9 @@
 #                                      suite in strict mode, then test/e2e
 #                                      again in fast mode)
 #   scripts/test.sh --filter REGEX     only tests whose name matches REGEX
-#   scripts/test.sh --timeout SECONDS  per-test deadline (default 300)
+#   scripts/test.sh --timeout SECONDS  per-test deadline (default 600: the
+#                                      synchronisation corpora compile and run
+#                                      at several settings on 2 busy CPUs)
 #
 # Installs missing packages first (scripts/install-deps.sh), configures
 # build/ with Ninja (Release), builds, runs lit with Debian's python3 (which
@@ -28,7 +30,7 @@ set -euo pipefail
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 build=${MAPGUARD_BUILD_DIR:-"$repo/build"}
 filter=
-timeout=300
+timeout=600
 mode=both
 
 while [ $# -gt 0 ]; do
