@@ -151,84 +151,8 @@ static const char *OrUnknown(const char *S) {
   return S && *S ? S : "<unknown>";
 }
 
-// A source path as a reader opens it: without strip_path_prefix (up to its
-// first occurrence, as in the sanitizers), else relative to the current
-// directory when that is shorter than the absolute path the pass recorded.
-// Removes "." and "dir/.." components of an absolute path, in place
-// ("/usr/lib/gcc/x/12/../../../../include/c++" -> "/usr/include/c++").
-static void NormalizePath(char *Path) {
-  char *Out = Path;
-  for (const char *In = Path; *In;) {
-    while (*In == '/')
-      ++In;
-    const char *End = In;
-    while (*End && *End != '/')
-      ++End;
-    size_t Len = size_t(End - In);
-    if (Len == 1 && In[0] == '.') {
-    } else if (Len == 2 && In[0] == '.' && In[1] == '.') {
-      while (Out > Path && *--Out != '/') {
-      }
-    } else if (Len) {
-      *Out++ = '/';
-      memmove(Out, In, Len);
-      Out += Len;
-    }
-    In = End;
-  }
-  if (Out == Path)
-    *Out++ = '/';
-  *Out = '\0';
-}
-
-static void PrintFile(Output &Out, const char *File) {
-  if (!File || !*File) {
-    Out.str("<unknown>");
-    return;
-  }
-  static char Normal[4096];
-  if (File[0] == '/' && strlen(File) < sizeof(Normal)) {
-    strcpy(Normal, File);
-    NormalizePath(Normal);
-    File = Normal;
-  }
-  const char *Prefix = g_options.strip_path_prefix;
-  if (*Prefix) {
-    if (const char *Hit = strstr(File, Prefix)) {
-      Out.str(Hit + strlen(Prefix));
-      return;
-    }
-  }
-  char Cwd[4096];
-  if (File[0] != '/' || !getcwd(Cwd, sizeof(Cwd))) {
-    Out.str(File);
-    return;
-  }
-  if (strcmp(Cwd, "/") == 0) {
-    Out.str(File + 1);
-    return;
-  }
-  // The longest common directory of Cwd and File, then one ".." per
-  // directory of Cwd below it.
-  size_t Common = 0;
-  for (size_t I = 0; Cwd[I] && Cwd[I] == File[I]; ++I)
-    if ((Cwd[I + 1] == '\0' || Cwd[I + 1] == '/') && File[I + 1] == '/')
-      Common = I + 1;
-  size_t Ups = 0;
-  for (const char *C = Cwd + Common; *C; ++C)
-    Ups += *C == '/';
-  const char *Rest = File + Common + (File[Common] == '/');
-  if (Ups * 3 + strlen(Rest) >= strlen(File)) {
-    Out.str(File);
-    return;
-  }
-  for (size_t I = 0; I != Ups; ++I)
-    Out.str("../");
-  Out.str(Rest);
-}
-
 static void PrintLocation(Output &Out, const Site &S) {
-  PrintFile(Out, S.file);
+  PrintSourcePath(Out, S.file);
   if (S.line == 0)
     return;
   Out.str(":").dec(S.line);
@@ -299,92 +223,6 @@ static void PrintWriter(Output &Out, const ConflictWriter &W,
 // stack to speak of; only used under the report lock.
 static char g_report_buffer[8192];
 
-// Each thread's stack, taken under the report lock (stacks.cpp).
-static Stack g_stacks[2];
-static SymbolizedStack g_symbolized[2];
-static bool g_have_stacks;
-
-static bool EndsWith(const char *S, const char *Suffix) {
-  size_t A = strlen(S), B = strlen(Suffix);
-  return A >= B && strcmp(S + A - B, Suffix) == 0;
-}
-
-// Whether F is the runtime's own code: its namespace or entry points, or a
-// file of its own (compiled without debug info: basename, line 0).
-static bool IsRuntimeFrame(const Frame &F) {
-  static const char *const kFiles[] = {
-      "fast_table.cpp", "holds.cpp",  "learn.cpp",     "options.cpp",
-      "reads.cpp",      "report.cpp", "stacks.cpp",    "strict_table.cpp",
-      "testing.cpp",    "thread.cpp", "mapguard_abi.h"};
-  if (strncmp(F.function, "__mapguard", 10) == 0 ||
-      strncmp(F.function, "_Unwind", 7) == 0)
-    return true;
-  if (F.line != 0)
-    return false;
-  for (const char *File : kFiles)
-    if (strcmp(F.file, File) == 0)
-      return true;
-  return false;
-}
-
-// The frames of W's stack under its line: from its site's own frame when
-// the stack shows it (above it: the runtime, or a hold's sleep), else from
-// below the runtime's frames at its top.
-static void PrintFrames(Output &Out, const ConflictWriter &W,
-                        const SymbolizedStack &S) {
-  int First = 0;
-  for (int I = 0; I < S.depth; ++I) {
-    if (IsRuntimeFrame(S.frames[I]))
-      First = I + 1;
-    else if (S.frames[I].file[0] == '/')
-      break; // the program's code (libc's frames say "./...")
-  }
-  if (W.site && W.site->file) {
-    const char *Base = strrchr(W.site->file, '/');
-    Base = Base ? Base + 1 : W.site->file;
-    for (int I = 0; I < S.depth; ++I)
-      if (S.frames[I].line == W.site->line &&
-          EndsWith(S.frames[I].file, Base)) {
-        First = I;
-        break;
-      }
-  }
-  for (int I = First, N = 0; I < S.depth && N < g_options.stack_depth;
-       ++I, ++N) {
-    const Frame &F = S.frames[I];
-    Out.str("    #").dec(uint64_t(N)).str(" ").str(F.function).str(" at ");
-    if (strcmp(F.file, "??") == 0) {
-      Out.str("<unknown>\n");
-      continue;
-    }
-    PrintFile(Out, F.file);
-    Out.str(":").dec(F.line);
-    if (F.column)
-      Out.str(":").dec(F.column);
-    Out.str("\n");
-  }
-}
-
-// Takes both threads' stacks for C, if stacks are asked for.
-static void TakeStacks(const Conflict &C) {
-  g_have_stacks = false;
-  if (g_options.stack_depth <= 0)
-    return;
-  const ConflictWriter *Writers[2] = {&C.second, &C.first};
-  const Stack *Taken[2];
-  for (int I = 0; I != 2; ++I) {
-    const ConflictWriter &W = *Writers[I];
-    if (W.is_current)
-      CaptureOwnStack(g_stacks[I]);
-    else if (!W.ended)
-      CaptureThreadStack(W.tid, W.slot, W.key, g_stacks[I]);
-    else
-      g_stacks[I].depth = 0;
-    Taken[I] = &g_stacks[I];
-  }
-  g_have_stacks = SymbolizeStacks(Taken, 2, g_symbolized);
-}
-
 void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
   const char *What = "concurrent map writes", *Second = "write";
   if (C.kind == ConflictKind::ReadWrite) {
@@ -401,19 +239,17 @@ void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
   Out.str(")\n");
   Out.str("  ").str(Second).str(" by ");
   PrintWriter(Out, C.second, "");
-  if (g_have_stacks)
-    PrintFrames(Out, C.second, g_symbolized[0]);
+  PrintStack(Out, C.second, 0);
   Out.str("  while ");
   PrintWriter(Out, C.first,
               !C.first.ended ? " was writing it"
               : C.kind == ConflictKind::IterationWrite
                   ? " wrote it during this iteration"
                   : " wrote it during these reads");
-  if (g_have_stacks)
-    PrintFrames(Out, C.first, g_symbolized[1]);
+  PrintStack(Out, C.first, 1);
   Out.str("SUMMARY: MapGuard: ").str(What).str(" ");
   if (const Site *S = C.second.site) {
-    PrintFile(Out, S->file);
+    PrintSourcePath(Out, S->file);
     if (S->line)
       Out.str(":").dec(S->line);
     Out.str(" in ").str(OrUnknown(S->function));

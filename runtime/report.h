@@ -71,6 +71,10 @@ void ResetReportLockAfterFork();
 int OpenLogFd();
 void CloseLogFd(int Fd);
 
+// A source path as a reader opens it (source_paths.cpp).
+class Output;
+void PrintSourcePath(Output &Out, const char *File);
+
 // write(2) all of Buf (retrying on EINTR and short writes).
 void WriteAll(int Fd, const char *Buf, size_t Len);
 

@@ -308,4 +308,95 @@ bool SymbolizeStacks(const Stack *const *Stacks, size_t N,
   return true;
 }
 
+// Each thread's stack, taken under the report lock.
+static Stack g_stacks[2];
+static SymbolizedStack g_symbolized[2];
+static bool g_have_stacks;
+
+static bool EndsWith(const char *S, const char *Suffix) {
+  size_t A = strlen(S), B = strlen(Suffix);
+  return A >= B && strcmp(S + A - B, Suffix) == 0;
+}
+
+// Whether F is the runtime's own code: its namespace or entry points, or a
+// file of its own (compiled without debug info: basename, line 0).
+static bool IsRuntimeFrame(const Frame &F) {
+  static const char *const kFiles[] = {
+      "fast_table.cpp", "holds.cpp",  "learn.cpp",     "options.cpp",
+      "reads.cpp",      "report.cpp", "stacks.cpp",    "strict_table.cpp",
+      "testing.cpp",    "thread.cpp", "mapguard_abi.h"};
+  if (strncmp(F.function, "__mapguard", 10) == 0 ||
+      strncmp(F.function, "_Unwind", 7) == 0)
+    return true;
+  if (F.line != 0)
+    return false;
+  for (const char *File : kFiles)
+    if (strcmp(F.file, File) == 0)
+      return true;
+  return false;
+}
+
+// The frames of W's stack under its line: from its site's own frame when
+// the stack shows it (above it: the runtime, or a hold's sleep), else from
+// below the runtime's frames at its top.
+static void PrintFrames(Output &Out, const ConflictWriter &W,
+                        const SymbolizedStack &S) {
+  int First = 0;
+  for (int I = 0; I < S.depth; ++I) {
+    if (IsRuntimeFrame(S.frames[I]))
+      First = I + 1;
+    else if (S.frames[I].file[0] == '/')
+      break; // the program's code (libc's frames say "./...")
+  }
+  if (W.site && W.site->file) {
+    const char *Base = strrchr(W.site->file, '/');
+    Base = Base ? Base + 1 : W.site->file;
+    for (int I = 0; I < S.depth; ++I)
+      if (S.frames[I].line == W.site->line &&
+          EndsWith(S.frames[I].file, Base)) {
+        First = I;
+        break;
+      }
+  }
+  for (int I = First, N = 0; I < S.depth && N < g_options.stack_depth;
+       ++I, ++N) {
+    const Frame &F = S.frames[I];
+    Out.str("    #").dec(uint64_t(N)).str(" ").str(F.function).str(" at ");
+    if (strcmp(F.file, "??") == 0) {
+      Out.str("<unknown>\n");
+      continue;
+    }
+    PrintSourcePath(Out, F.file);
+    Out.str(":").dec(F.line);
+    if (F.column)
+      Out.str(":").dec(F.column);
+    Out.str("\n");
+  }
+}
+
+// Takes both threads' stacks for C, if stacks are asked for.
+void TakeStacks(const Conflict &C) {
+  g_have_stacks = false;
+  if (g_options.stack_depth <= 0)
+    return;
+  const ConflictWriter *Writers[2] = {&C.second, &C.first};
+  const Stack *Taken[2];
+  for (int I = 0; I != 2; ++I) {
+    const ConflictWriter &W = *Writers[I];
+    if (W.is_current)
+      CaptureOwnStack(g_stacks[I]);
+    else if (!W.ended)
+      CaptureThreadStack(W.tid, W.slot, W.key, g_stacks[I]);
+    else
+      g_stacks[I].depth = 0;
+    Taken[I] = &g_stacks[I];
+  }
+  g_have_stacks = SymbolizeStacks(Taken, 2, g_symbolized);
+}
+
+void PrintStack(Output &Out, const ConflictWriter &W, int Which) {
+  if (g_have_stacks)
+    PrintFrames(Out, W, g_symbolized[Which]);
+}
+
 } // namespace __mapguard

@@ -46,6 +46,12 @@ struct SymbolizedStack {
 bool SymbolizeStacks(const Stack *const *Stacks, size_t N,
                      SymbolizedStack *Out);
 
+// Takes both threads' stacks for C (second, then first), if stack_depth
+// asks for them; PrintStack prints one of them (Which: 0 second, 1 first)
+// under its writer's line.
+void TakeStacks(const Conflict &C);
+void PrintStack(Output &Out, const ConflictWriter &W, int Which);
+
 } // namespace __mapguard
 
 #endif // MAPGUARD_STACKS_H
