@@ -69,12 +69,14 @@ std::string debugTypeName(const DIType *T) {
   return T ? T->getName().str() : "";
 }
 
-/// How a report names the map that argument \p Arg of \p F is, when no
-/// map: line says; \p IsThis: whether that argument is a member's `this`.
-std::string nameMap(const Function &F, unsigned Arg, bool &IsThis) {
+/// How a report names the map that argument \p Arg of \p F (whose
+/// demangled name is \p Parts, none for C) is, when no map: line says;
+/// \p IsThis: whether that argument is a member's `this`.
+std::string nameMap(const Function &F,
+                    const std::optional<FunctionNameParts> &Parts, unsigned Arg,
+                    bool &IsThis) {
   IsThis = false;
   const DISubprogram *SP = F.getSubprogram();
-  std::optional<FunctionNameParts> Parts = functionNameParts(F.getName());
   if (!Parts) {
     // A C function: its parameter's type, where the debug info has it.
     if (SP && SP->getType()) {
@@ -241,11 +243,11 @@ std::optional<MapOperation> DeclaredMaps::classify(const Function &F) const {
   } else {
     return std::nullopt;
   }
+  std::optional<FunctionNameParts> Parts = functionNameParts(F.getName());
   bool IsThis;
-  std::string Named = nameMap(F, Op.MapArgument, IsThis);
+  std::string Named = nameMap(F, Parts, Op.MapArgument, IsThis);
   Op.Container = MapName.empty() ? Named : MapName;
   Op.MapIsThis = IsThis;
-  std::optional<FunctionNameParts> Parts = functionNameParts(F.getName());
   Op.Operation = Parts ? Parts->BaseName : F.getName().str();
   return Op;
 }
