@@ -18,7 +18,8 @@
 // processes for longer than handoff_hold_us, and then runs all its writes
 // after the hold is over. So a hold goes on, in short naps, while the
 // machine has more runnable threads than CPUs and the process's other
-// threads have not yet run for handoff_hold_us in all, up to busy_hold_us.
+// threads have not yet run for handoff_hold_us in all, up to busy_hold_us
+// per runnable thread per CPU.
 //
 // stress=1 makes guarded writes and checked reads sleep at random instead.
 //
@@ -168,23 +169,50 @@ static std::atomic<uint64_t> g_busy_budget_ns;
 // A nap of a hold prolonged on a busy machine.
 constexpr uint64_t kBusyNapNs = 500000;
 
+// How often a reader's hold looks for a writer.
+constexpr uint64_t kLookNapNs = 50000;
+
+// The more runnable threads wait for each CPU, the longer the thread racing
+// in may wait for one: a busy hold lasts busy_hold_us per runnable thread
+// per CPU, up to kMaxBusyScale times.
+constexpr uint64_t kMaxBusyScale = 4;
+
+static uint64_t BusyScale(int Runnable, int Cpus) {
+  uint64_t PerCpu = uint64_t(Runnable / Cpus);
+  return PerCpu < 1 ? 1 : PerCpu > kMaxBusyScale ? kMaxBusyScale : PerCpu;
+}
+
 // Sleeps HoldNs, then naps on while the machine is busy, the process's
 // other threads have not had HoldNs of CPU since the hold began and the
-// busy budget lasts, for at most busy_hold_us in all (see the top of the
-// file).
+// busy budget lasts, for at most busy_hold_us times BusyScale in all (see
+// the top of the file).
 static void Hold(uint64_t HoldNs, const HoldLook *Look) {
   uint64_t Start = NowNanoseconds();
   uint64_t LimitNs = uint64_t(g_options.busy_hold_us) * 1000;
   int64_t Others = LimitNs > HoldNs ? OtherThreadsCpuNanoseconds() : 0;
-  SleepNanoseconds(HoldNs);
+  if (Look) {
+    // A reader looks all through its hold: a writer that claims the map just
+    // after the reader's first look holds its own first write about as long,
+    // and one look at the end would often come just after it let go.
+    for (uint64_t Held = 0; Held < HoldNs; Held = NowNanoseconds() - Start) {
+      SleepNanoseconds(HoldNs - Held < kLookNapNs ? HoldNs - Held : kLookNapNs);
+      Look->look(*Look);
+    }
+  } else {
+    SleepNanoseconds(HoldNs);
+  }
+  if (LimitNs <= HoldNs)
+    return; // busy holds are off
   for (;;) {
     uint64_t Now = NowNanoseconds();
     uint64_t Held = Now - Start;
-    if (Held >= LimitNs ||
-        OtherThreadsCpuNanoseconds() - Others >= int64_t(HoldNs) ||
-        RunnableThreads() <= OnlineCpus())
+    if (OtherThreadsCpuNanoseconds() - Others >= int64_t(HoldNs))
       return;
-    uint64_t Nap = LimitNs - Held < kBusyNapNs ? LimitNs - Held : kBusyNapNs;
+    int Runnable = RunnableThreads(), Cpus = OnlineCpus();
+    uint64_t Limit = LimitNs * BusyScale(Runnable, Cpus);
+    if (Runnable <= Cpus || Held >= Limit)
+      return;
+    uint64_t Nap = Limit - Held < kBusyNapNs ? Limit - Held : kBusyNapNs;
     if (!TakeToken(g_busy_budget_ns, Now, Nap * kHoldCostFactor,
                    kBusyHoldBurstNs * kHoldCostFactor))
       return;

@@ -111,6 +111,35 @@ TEST_P(ReadCheckDeathTest, FirstReadFindsAWriterThatEndsDuringItsHold) {
                         kReadSite, "mg-reader", kFirstSite, "mg-writer"));
 }
 
+TEST_P(ReadCheckDeathTest, FirstReadFindsAWriterThatComesAndGoesDuringItsHold) {
+  // A thread's first read looks all through its hold, not only before and
+  // after it: a write that begins after the reader's first look and ends
+  // before the hold does (300 ms of a 2 s hold here) is found. (Looking
+  // only at the hold's two ends, the child would exit 0.)
+  Mode M = GetParam();
+  uintptr_t Map = FakeMap(703);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        g_options.handoff_hold_us = 2000000;
+        std::thread Reader([M, Map] {
+          NameThisThread("mg-reader");
+          Read(M, Map, &kReadSite); // the thread's first read: it holds
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        g_options.handoff_hold_us = 0; // the writer's first write: no hold
+        {
+          HeldWrite Writer(M, Map, &kFirstSite, "mg-writer");
+          std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        }
+        Reader.join();
+        _exit(0);
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      ReadReportPattern("concurrent map read and map write", "read", Map,
+                        kReadSite, "mg-reader", kFirstSite, "mg-writer"));
+}
+
 TEST(StrictReadCheckDeathTest, ReadFindsAWriterAwayFromHome) {
   // The map's home slot holds another map's write, so its writer is in
   // another slot of the bucket (the inline check sees the bucket's count).
