@@ -9,8 +9,11 @@
 # writers; RW: a reader against a writer) x optimisation (-O0, -O2) with
 # build/bin/mapguard-clang++ at default settings, runs each N times
 # (default 100), and prints a markdown table of caught/runs. A run counts
-# as caught when it aborts with "fatal error: concurrent map ...". Record
-# the table in bench/RESULTS.md with the command and `uptime`.
+# as caught when it aborts with "fatal error: concurrent map ...". The
+# race-free twins (WW-locked, RW-locked: every access under a lock) print
+# silent/runs instead: runs that exited 0 with no report, which must be all.
+# Exits 1 if a locked run was not silent. Record the table in
+# bench/RESULTS.md with the command and `uptime`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=100
@@ -46,30 +49,44 @@ build() { # family opt shape -> binary path
     "$clang" -O2 -c "$inputs/ctable.c" -o "$work/ctable.o"
     extra=("$work/ctable.o" -mllvm "-mapguard-maps=$inputs/ctable.maps") ;;
   esac
-  "$mg" -"$opt" -g -pthread -DFAMILY_"$fam" -DSHAPE_"$shape" -I"$inputs" bench/families/families.cpp -o "$out" "${extra[@]}"
+  local defs=(-DSHAPE_"${shape%-locked}")
+  [ "$shape" = "${shape%-locked}" ] || defs+=(-DLOCKED)
+  "$mg" -"$opt" -g -pthread -DFAMILY_"$fam" "${defs[@]}" -I"$inputs" bench/families/families.cpp -o "$out" "${extra[@]}"
   echo "$out"
 }
 
+false_reports=no
 IFS=, read -ra fams <<<"$families"
 IFS=, read -ra optlist <<<"$opts"
 header="| family | shape |"; rule="| --- | --- |"
 for o in "${optlist[@]}"; do header+=" -$o |"; rule+=" --- |"; done
 echo "$header"; echo "$rule"
 for fam in "${fams[@]}"; do
-  for shape in WW RW; do
+  for shape in WW RW WW-locked RW-locked; do
     row="| $fam | $shape |"
     for o in "${optlist[@]}"; do
       bin=$(build "$fam" "$o" "$shape")
-      caught=0
+      caught=0 silent=0
       for ((i = 0; i < runs; i++)); do
         # (A subshell, so that the shell's "Aborted" notice goes nowhere.)
         status=$(sh -c 'timeout 60 "$0" >/dev/null 2>"$1"; echo $?' "$bin" "$work/err" 2>/dev/null)
-        if [ "$status" -ne 0 ] && grep -q "fatal error: concurrent map" "$work/err"; then
-          caught=$((caught + 1))
+        if grep -q "fatal error: concurrent map" "$work/err"; then
+          [ "$status" -eq 0 ] || caught=$((caught + 1))
+        elif [ "$status" -eq 0 ]; then
+          silent=$((silent + 1))
         fi
       done
-      row+=" $caught/$runs |"
+      case $shape in
+      *-locked)
+        row+=" silent $silent/$runs |"
+        [ "$silent" -eq "$runs" ] || false_reports=yes ;;
+      *) row+=" $caught/$runs |" ;;
+      esac
     done
     echo "$row"
   done
 done
+if [ "$false_reports" = yes ]; then
+  echo "detection-families.sh: a race-free twin was not silent in every run" >&2
+  exit 1
+fi

@@ -1,5 +1,7 @@
 // Two threads released together, each making 3,000 accesses to one map with
-// no lock: side A writes; side B writes (-DSHAPE_WW) or looks up. One map
+// no lock: side A writes; side B writes (-DSHAPE_WW) or looks up. With
+// -DLOCKED, the race-free twin: every access holds a lock (a GMutex for
+// GLib, a pthread mutex for the C library, a std::mutex otherwise). One map
 // family per build: -DFAMILY_ABSEIL_FLAT, _ABSEIL_BTREE, _BOOST, _GLIB,
 // _ANNOTATED (test/e2e/Inputs/sku_table.h, members compiled on their own),
 // _CLIB (test/e2e/Inputs/ctable.c, a C library built without MapGuard and
@@ -50,6 +52,29 @@ int get(int k) {
 }
 #endif
 
+#if !defined(LOCKED)
+struct Lock {};
+#elif defined(FAMILY_GLIB)
+GMutex mutex;
+struct Lock {
+  Lock() { g_mutex_lock(&mutex); }
+  ~Lock() { g_mutex_unlock(&mutex); }
+};
+#elif defined(FAMILY_CLIB)
+#include <pthread.h>
+pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+struct Lock {
+  Lock() { pthread_mutex_lock(&mutex); }
+  ~Lock() { pthread_mutex_unlock(&mutex); }
+};
+#else
+#include <mutex>
+std::mutex mutex;
+struct Lock {
+  std::lock_guard<std::mutex> held{mutex};
+};
+#endif
+
 std::atomic<int> ready{0};
 long total = 0;
 
@@ -60,6 +85,7 @@ static void side(bool writes, int base) {
   long sum = 0;
   for (int i = 0; i < 3000; ++i) {
     int k = base + i % 64;
+    Lock held;
     if (writes)
       put(k);
     else
@@ -77,5 +103,5 @@ int main() {
   std::thread a(side, true, 0), b(side, b_writes, 32);
   a.join();
   b.join();
-  std::printf("not caught\n");
+  std::printf("no report\n");
 }
