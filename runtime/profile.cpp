@@ -1,0 +1,303 @@
+//===-- profile.cpp - profile_path: where maps change hands between threads -===//
+//
+// With profile_path=PATH, the runtime counts, per write site, the handoffs
+// it sees: a write there that took a map over from another thread
+// ("takeovers"), a write there whose map another thread then took over
+// ("taken_from"), the handoff holds spent at its takeovers, and the threads
+// that did either (up to kThreadsPerSite, with their names); and per map,
+// its handoffs, threads and sites. At exit (and on SIGUSR2 with
+// profile_signal=1) it writes them to PATH.<pid>, one JSON object a line:
+//
+//   {"type":"profile","pid":N,"time":"..."}
+//   {"type":"site","file":...,"line":N,"column":N,"function":...,
+//    "operation":...,"container":...,"takeovers":N,"taken_from":N,
+//    "holds":N,"threads":[{"id":N,"name":"..."}],"more_threads":false}
+//   {"type":"map","map":"0x...","container":...,"handoffs":N,
+//    "threads":[...],"more_threads":false,"sites":[{"file":...,...}]}
+//
+// Only what reaches NoteHandoff is counted, a path that is already slow
+// (the inline claims skip the runtime when nothing changes hands), so a
+// profiled run does the same work on its hot path as any other. A map whose
+// handoffs no longer hold (kHoldsPerMap) stops reaching the runtime, so the
+// counts are of the handoffs the runtime saw: a lower bound for a map shared
+// all the time, exact for the sites and threads that share it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mapguard_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+using namespace __mapguard;
+
+namespace {
+
+constexpr unsigned kThreadsPerSite = 8;
+constexpr size_t kProfileSites = 512;
+constexpr size_t kProfileMaps = 256;
+constexpr unsigned kSitesPerMap = 4;
+
+// A thread seen at a site or map: its index, claimed with a CAS, then its
+// kernel id and name, published by `ready`.
+struct ThreadSeen {
+  std::atomic<uint16_t> index;
+  std::atomic<bool> ready;
+  int32_t tid;
+  char name[17];
+};
+
+struct Threads {
+  ThreadSeen seen[kThreadsPerSite];
+  std::atomic<bool> more; // a thread did not fit
+};
+
+struct SiteEntry {
+  std::atomic<const Site *> site; // null: free
+  std::atomic<uint64_t> takeovers, taken_from, holds;
+  Threads threads;
+};
+
+struct MapEntry {
+  std::atomic<uintptr_t> map; // 0: free
+  std::atomic<const char *> container;
+  std::atomic<uint64_t> handoffs;
+  std::atomic<const Site *> sites[kSitesPerMap];
+  Threads threads;
+};
+
+SiteEntry g_sites[kProfileSites];
+MapEntry g_maps[kProfileMaps];
+
+// The entry for Key in Table (open addressing, claimed with a CAS); null
+// when the table is full.
+template <class Entry, class KeyType, size_t N>
+Entry *FindOrClaim(Entry (&Table)[N], std::atomic<KeyType> Entry::*Field,
+                   KeyType Key, uint64_t Hash) {
+  size_t I = size_t(Hash * kHashMultiplier >> 40) % N;
+  for (size_t Probe = 0; Probe < N; ++Probe) {
+    Entry &E = Table[(I + Probe) % N];
+    KeyType Found = (E.*Field).load(std::memory_order_acquire);
+    if (Found == Key)
+      return &E;
+    if (!Found && (E.*Field).compare_exchange_strong(
+                      Found, Key, std::memory_order_acq_rel))
+      return &E;
+    if (Found == Key) // another thread claimed it for Key first
+      return &E;
+  }
+  return nullptr;
+}
+
+// Adds the thread of Index (the calling thread if Current) to T, once.
+void AddThread(Threads &T, uint16_t Index, bool Current) {
+  if (Index == 0)
+    return;
+  for (ThreadSeen &S : T.seen) {
+    uint16_t Found = S.index.load(std::memory_order_acquire);
+    if (Found == 0 &&
+        S.index.compare_exchange_strong(Found, Index,
+                                        std::memory_order_acq_rel)) {
+      ConflictWriter W = {nullptr, Current ? CurrentTid() : ThreadTid(Index),
+                          Current, Index};
+      S.tid = W.tid;
+      ReadThreadName(W, S.name);
+      S.ready.store(true, std::memory_order_release);
+      return;
+    }
+    if (Found == Index)
+      return;
+  }
+  T.more.store(true, std::memory_order_relaxed);
+}
+
+SiteEntry *SiteEntryFor(const Site *S) {
+  if (!S)
+    return nullptr;
+  return FindOrClaim(g_sites, &SiteEntry::site, S, uint64_t(uintptr_t(S)));
+}
+
+void AddMapSite(MapEntry &M, const Site *S) {
+  for (std::atomic<const Site *> &Slot : M.sites) {
+    const Site *Found = Slot.load(std::memory_order_acquire);
+    if (Found == S)
+      return;
+    if (!Found &&
+        Slot.compare_exchange_strong(Found, S, std::memory_order_acq_rel))
+      return;
+    if (Found == S)
+      return;
+  }
+}
+
+} // namespace
+
+void __mapguard::ProfileHandoff(uintptr_t Addr, uint64_t Previous,
+                                const Site *MySite, const Site *PreviousSite,
+                                bool Held) {
+  uint16_t Mine = ThreadIndex(), Theirs = KeyThreadIndex(Previous);
+  if (!Previous || KeyAddress(Previous) != Addr || Theirs == Mine)
+    return; // not a handoff of this map between threads
+  PreviousSite = reinterpret_cast<const Site *>(uintptr_t(PreviousSite) &
+                                                ~kEndedSiteBit);
+  if (SiteEntry *E = SiteEntryFor(MySite)) {
+    E->takeovers.fetch_add(1, std::memory_order_relaxed);
+    if (Held)
+      E->holds.fetch_add(1, std::memory_order_relaxed);
+    AddThread(E->threads, Mine, true);
+  }
+  if (SiteEntry *E = SiteEntryFor(PreviousSite)) {
+    E->taken_from.fetch_add(1, std::memory_order_relaxed);
+    AddThread(E->threads, Theirs, false);
+  }
+  if (MapEntry *M = FindOrClaim(g_maps, &MapEntry::map, Addr,
+                                uint64_t(Addr) >> kMapAlignBits)) {
+    M->handoffs.fetch_add(1, std::memory_order_relaxed);
+    if (MySite)
+      M->container.store(MySite->container, std::memory_order_relaxed);
+    AddMapSite(*M, MySite);
+    if (PreviousSite)
+      AddMapSite(*M, PreviousSite);
+    AddThread(M->threads, Mine, true);
+    AddThread(M->threads, Theirs, false);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The file
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+void PrintThreads(Output &Out, const Threads &T) {
+  Out.str(",\"threads\":[");
+  bool First = true;
+  for (const ThreadSeen &S : T.seen) {
+    if (!S.ready.load(std::memory_order_acquire))
+      continue;
+    Out.str(First ? "{\"id\":" : ",{\"id\":");
+    First = false;
+    JsonNumber(Out, S.tid > 0 ? uint64_t(S.tid) : 0);
+    Out.str(",\"name\":");
+    JsonString(Out, S.name);
+    Out.str("}");
+  }
+  Out.str("],\"more_threads\":");
+  Out.str(T.more.load(std::memory_order_relaxed) ? "true" : "false");
+}
+
+void PrintSiteFields(Output &Out, const Site *S) {
+  Out.str("\"file\":");
+  JsonPath(Out, S->file);
+  Out.str(",\"line\":");
+  JsonNumber(Out, S->line);
+  Out.str(",\"column\":");
+  JsonNumber(Out, S->column);
+  Out.str(",\"function\":");
+  JsonString(Out, S->function && *S->function ? S->function : nullptr);
+  Out.str(",\"operation\":");
+  JsonString(Out, S->operation && *S->operation ? S->operation : nullptr);
+}
+
+char g_profile_buffer[8192];
+std::atomic<bool> g_writing;
+
+} // namespace
+
+void __mapguard::SaveProfile() {
+  if (!g_options.profile_path[0] ||
+      g_writing.exchange(true, std::memory_order_acquire))
+    return;
+  char Name[kMaxLogPath + 32];
+  Output N(-1, Name, sizeof(Name) - 1);
+  N.str(g_options.profile_path).str(".").dec(uint64_t(getpid())).str("", 1);
+  int Fd = open(Name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (Fd < 0) {
+    char Buf[kMaxLogPath + 128];
+    Output W(2, Buf, sizeof(Buf));
+    W.pid().str("WARNING: MapGuard: cannot write profile ").str(Name);
+    W.str("\n");
+    W.flush();
+    g_writing.store(false, std::memory_order_release);
+    return;
+  }
+  Output Out(Fd, g_profile_buffer, sizeof(g_profile_buffer));
+  Out.str("{\"type\":\"profile\",\"pid\":").dec(uint64_t(getpid()));
+  Out.str(",\"time\":");
+  JsonTime(Out);
+  Out.str("}\n");
+  for (const SiteEntry &E : g_sites) {
+    const Site *S = E.site.load(std::memory_order_acquire);
+    if (!S)
+      continue;
+    Out.str("{\"type\":\"site\",");
+    PrintSiteFields(Out, S);
+    Out.str(",\"container\":");
+    JsonString(Out, S->container && *S->container ? S->container : nullptr);
+    Out.str(",\"takeovers\":").dec(E.takeovers.load(std::memory_order_relaxed));
+    Out.str(",\"taken_from\":");
+    Out.dec(E.taken_from.load(std::memory_order_relaxed));
+    Out.str(",\"holds\":").dec(E.holds.load(std::memory_order_relaxed));
+    PrintThreads(Out, E.threads);
+    Out.str("}\n");
+  }
+  for (const MapEntry &M : g_maps) {
+    uintptr_t Addr = M.map.load(std::memory_order_acquire);
+    if (!Addr)
+      continue;
+    Out.str("{\"type\":\"map\",\"map\":\"0x").hex(Addr).str("\",\"container\":");
+    const char *Container = M.container.load(std::memory_order_relaxed);
+    JsonString(Out, Container && *Container ? Container : nullptr);
+    Out.str(",\"handoffs\":").dec(M.handoffs.load(std::memory_order_relaxed));
+    PrintThreads(Out, M.threads);
+    Out.str(",\"sites\":[");
+    bool First = true;
+    for (const std::atomic<const Site *> &Slot : M.sites) {
+      const Site *S = Slot.load(std::memory_order_acquire);
+      if (!S)
+        continue;
+      Out.str(First ? "{" : ",{");
+      First = false;
+      PrintSiteFields(Out, S);
+      Out.str("}");
+    }
+    Out.str("]}\n");
+  }
+  Out.flush();
+  close(Fd);
+  g_writing.store(false, std::memory_order_release);
+}
+
+// SIGUSR2 (profile_signal=1): the profile so far. Only write(2), open(2)
+// and atomics: safe in a handler.
+static void OnProfileSignal(int) {
+  int Saved = errno;
+  SaveProfile();
+  errno = Saved;
+}
+
+void __mapguard::StartProfile() {
+  if (!g_options.profile_path[0] || !g_options.profile_signal)
+    return;
+  struct sigaction Action;
+  memset(&Action, 0, sizeof(Action));
+  Action.sa_handler = OnProfileSignal;
+  Action.sa_flags = SA_RESTART;
+  sigemptyset(&Action.sa_mask);
+  sigaction(SIGUSR2, &Action, nullptr);
+}
+
+void __mapguard::ResetProfileAfterFork() {
+  if (!g_options.profile_path[0])
+    return;
+  for (SiteEntry &E : g_sites)
+    if (E.site.load(std::memory_order_relaxed))
+      memset(static_cast<void *>(&E), 0, sizeof(E));
+  for (MapEntry &M : g_maps)
+    if (M.map.load(std::memory_order_relaxed))
+      memset(static_cast<void *>(&M), 0, sizeof(M));
+  g_writing.store(false, std::memory_order_relaxed);
+}
