@@ -141,7 +141,9 @@ static void PrintExpected(Output &Out, const OptionSpec &Spec) {
     return;
   case OptionKind::Choice:
     for (long I = Spec.min; I <= Spec.max; ++I)
-      Out.str(I == Spec.min ? "" : I == Spec.max ? " or " : ", ")
+      Out.str(I == Spec.min   ? ""
+              : I == Spec.max ? " or "
+                              : ", ")
           .str(Spec.choices[I]);
     return;
   }

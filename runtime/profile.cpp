@@ -1,4 +1,5 @@
-//===-- profile.cpp - profile_path: where maps change hands between threads -===//
+//===-- profile.cpp - profile_path: where maps change hands between threads
+//-===//
 //
 // With profile_path=PATH, the runtime counts, per write site, the handoffs
 // it sees: a write there that took a map over from another thread
@@ -83,8 +84,8 @@ Entry *FindOrClaim(Entry (&Table)[N], std::atomic<KeyType> Entry::*Field,
     KeyType Found = (E.*Field).load(std::memory_order_acquire);
     if (Found == Key)
       return &E;
-    if (!Found && (E.*Field).compare_exchange_strong(
-                      Found, Key, std::memory_order_acq_rel))
+    if (!Found && (E.*Field).compare_exchange_strong(Found, Key,
+                                                     std::memory_order_acq_rel))
       return &E;
     if (Found == Key) // another thread claimed it for Key first
       return &E;
@@ -98,9 +99,8 @@ void AddThread(Threads &T, uint16_t Index, bool Current) {
     return;
   for (ThreadSeen &S : T.seen) {
     uint16_t Found = S.index.load(std::memory_order_acquire);
-    if (Found == 0 &&
-        S.index.compare_exchange_strong(Found, Index,
-                                        std::memory_order_acq_rel)) {
+    if (Found == 0 && S.index.compare_exchange_strong(
+                          Found, Index, std::memory_order_acq_rel)) {
       ConflictWriter W = {nullptr, Current ? CurrentTid() : ThreadTid(Index),
                           Current, Index};
       S.tid = W.tid;
@@ -141,8 +141,8 @@ void __mapguard::ProfileHandoff(uintptr_t Addr, uint64_t Previous,
   uint16_t Mine = ThreadIndex(), Theirs = KeyThreadIndex(Previous);
   if (!Previous || KeyAddress(Previous) != Addr || Theirs == Mine)
     return; // not a handoff of this map between threads
-  PreviousSite = reinterpret_cast<const Site *>(uintptr_t(PreviousSite) &
-                                                ~kEndedSiteBit);
+  PreviousSite =
+      reinterpret_cast<const Site *>(uintptr_t(PreviousSite) & ~kEndedSiteBit);
   if (SiteEntry *E = SiteEntryFor(MySite)) {
     E->takeovers.fetch_add(1, std::memory_order_relaxed);
     if (Held)
@@ -248,7 +248,9 @@ void __mapguard::SaveProfile() {
     uintptr_t Addr = M.map.load(std::memory_order_acquire);
     if (!Addr)
       continue;
-    Out.str("{\"type\":\"map\",\"map\":\"0x").hex(Addr).str("\",\"container\":");
+    Out.str("{\"type\":\"map\",\"map\":\"0x")
+        .hex(Addr)
+        .str("\",\"container\":");
     const char *Container = M.container.load(std::memory_order_relaxed);
     JsonString(Out, Container && *Container ? Container : nullptr);
     Out.str(",\"handoffs\":").dec(M.handoffs.load(std::memory_order_relaxed));

@@ -153,13 +153,17 @@ void GithubEscaped(Output &Out, const char *S, bool Property) {
 const char *GithubPath(const char *File) {
   const char *Path =
       Scratch([&](Output &S) { PrintSourcePath(S, File, true); });
-  const char *Workspace = getenv("GITHUB_WORKSPACE");
-  if (g_options.strip_path_prefix[0] || !Workspace || !*Workspace)
+  const char *Env = getenv("GITHUB_WORKSPACE");
+  if (g_options.strip_path_prefix[0] || !Env || Env[0] != '/')
     return Path;
+  static char Workspace[4096]; // normalized as the path is
+  {
+    Output W(-1, Workspace, sizeof(Workspace) - 1);
+    PrintSourcePath(W, Env, true);
+    Workspace[W.size()] = 0;
+  }
   size_t Len = strlen(Workspace);
-  while (Len > 1 && Workspace[Len - 1] == '/')
-    --Len;
-  if (strncmp(Path, Workspace, Len) == 0 && Path[Len] == '/')
+  if (Len > 1 && strncmp(Path, Workspace, Len) == 0 && Path[Len] == '/')
     return Path + Len + 1;
   return Path;
 }

@@ -322,10 +322,9 @@ static bool EndsWith(const char *S, const char *Suffix) {
 // file of its own (compiled without debug info: basename, line 0).
 static bool IsRuntimeFrame(const Frame &F) {
   static const char *const kFiles[] = {
-      "fast_table.cpp", "holds.cpp",          "learn.cpp",
-      "options.cpp",    "profile.cpp",        "reads.cpp",
-      "report.cpp",     "report_formats.cpp", "stacks.cpp",
-      "strict_table.cpp", "testing.cpp",      "thread.cpp",
+      "fast_table.cpp", "holds.cpp",        "learn.cpp",   "options.cpp",
+      "profile.cpp",    "reads.cpp",        "report.cpp",  "report_formats.cpp",
+      "stacks.cpp",     "strict_table.cpp", "testing.cpp", "thread.cpp",
       "mapguard_abi.h"};
   if (strncmp(F.function, "__mapguard", 10) == 0 ||
       strncmp(F.function, "_Unwind", 7) == 0)

@@ -104,18 +104,21 @@ TEST(OptionsTest, ReportFormat) {
             ReportFormat::Json);
   EXPECT_EQ(Parse("report_format=github").options.report_format,
             ReportFormat::Github);
-  EXPECT_EQ(Parse("report_format=json:report_format=text").options.report_format,
-            ReportFormat::Text);
+  EXPECT_EQ(
+      Parse("report_format=json:report_format=text").options.report_format,
+      ReportFormat::Text);
 }
 
 TEST(OptionsTest, BadReportFormat) {
-  for (const char *Bad : {"report_format=xml", "report_format=", "report_format=JSON",
-                          "report_format=jsonx"}) {
+  for (const char *Bad : {"report_format=xml", "report_format=",
+                          "report_format=JSON", "report_format=jsonx"}) {
     Parsed P = Parse(Bad);
     EXPECT_FALSE(P.ok) << Bad;
-    EXPECT_NE(P.diagnostics.find("invalid value"), std::string::npos) << P.diagnostics;
-    EXPECT_NE(P.diagnostics.find("for report_format (expected text, json or github)"),
-              std::string::npos)
+    EXPECT_NE(P.diagnostics.find("invalid value"), std::string::npos)
+        << P.diagnostics;
+    EXPECT_NE(
+        P.diagnostics.find("for report_format (expected text, json or github)"),
+        std::string::npos)
         << P.diagnostics;
   }
 }

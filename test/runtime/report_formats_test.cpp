@@ -128,9 +128,8 @@ TEST_F(FormatTest, JsonEscapesEveryString) {
   std::string Line = Json(C);
   EXPECT_NE(Line.find("\"container\":\"M<\\\"q\\\">\""), std::string::npos)
       << Line;
-  EXPECT_NE(
-      Line.find("\"function\":\"f(\\\"x\\\\y\\\")\\n\\t\\u0001\\u007f\""),
-      std::string::npos)
+  EXPECT_NE(Line.find("\"function\":\"f(\\\"x\\\\y\\\")\\n\\t\\u0001\\u007f\""),
+            std::string::npos)
       << Line;
   EXPECT_NE(Line.find("\"file\":\"d\xc3\xa9j\xc3\xa0/a.cpp\""),
             std::string::npos)
@@ -236,8 +235,7 @@ TEST_F(FormatTest, GithubPathsRelativeToTheWorkspace) {
   EXPECT_NE(Out.find("\n::error file=src/a.cpp,line=7,col=2,"),
             std::string::npos)
       << Out;
-  EXPECT_EQ(CountOf(Out, "::error "), 1u) << "no line, no annotation:\n"
-                                          << Out;
+  EXPECT_EQ(CountOf(Out, "::error "), 1u) << "no line, no annotation:\n" << Out;
 }
 
 //===----------------------------------------------------------------------===//
@@ -298,17 +296,17 @@ std::string SaveProfile(const std::string &Path) {
 TEST_F(FormatTest, ProfileCountsHandoffsBetweenThreads) {
   std::string Path = TempPath();
   strcpy(g_options.profile_path, Path.c_str());
-  static const __mapguard::Site Taker = {"p.cpp", "taker()", "M", "insert",
-                                         11, 2};
-  static const __mapguard::Site Giver = {"p.cpp", "giver()", "M", "erase",
-                                         22, 3};
+  static const __mapguard::Site Taker = {"p.cpp",  "taker()", "M",
+                                         "insert", 11,        2};
+  static const __mapguard::Site Giver = {"p.cpp", "giver()", "M",
+                                         "erase", 22,        3};
   static const __mapguard::Site Own = {"p.cpp", "own()", "M", "insert", 33, 4};
   OtherThread Other("mg-giver");
   uintptr_t Map = FakeMap(901), OtherMap = FakeMap(902);
   uint64_t Tomb = __mapguard::MakeKey(Map, Other.Index) | __mapguard::kTombBit;
   __mapguard::ProfileHandoff(Map, Tomb, &Taker, &Giver, true);
-  __mapguard::ProfileHandoff(Map, Tomb, &Taker,
-                             __mapguard::EndedSite(&Giver), false);
+  __mapguard::ProfileHandoff(Map, Tomb, &Taker, __mapguard::EndedSite(&Giver),
+                             false);
   // Not handoffs: another map's tombstone, the thread's own, nothing.
   uint16_t Mine = __mapguard::CurrentThreadIndex();
   __mapguard::ProfileHandoff(
@@ -380,9 +378,8 @@ TEST_F(FormatTest, ProfileThroughTheHooks) {
     }).join();
     End(M, Map, &Here[I], Begin(M, Map, &Here[I]));
     std::string Text = SaveProfile(Path);
-    std::vector<std::string> Lines =
-        LinesWith(Text, std::string("\"file\":\"") + Here[I].file +
-                            "\",\"line\":5,");
+    std::vector<std::string> Lines = LinesWith(
+        Text, std::string("\"file\":\"") + Here[I].file + "\",\"line\":5,");
     ASSERT_EQ(Lines.size(), 2u) << ModeName(M) << "\n" << Text;
     EXPECT_NE(Lines[0].find("\"takeovers\":1,\"taken_from\":0,"),
               std::string::npos)
