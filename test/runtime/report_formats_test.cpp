@@ -9,6 +9,7 @@
 #include "test_util.h"
 
 #include <regex>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +390,29 @@ TEST_F(FormatTest, ProfileThroughTheHooks) {
       Theirs += Line.find("\"name\":\"mg-there\"") != std::string::npos;
     EXPECT_EQ(Theirs, 2u) << ModeName(M) << "\n" << Text;
   }
+}
+
+TEST_F(FormatTest, ProfileOnSignal) {
+  std::string Path = TempPath();
+  strcpy(g_options.profile_path, Path.c_str());
+  std::string File = Path + "." + std::to_string(getpid());
+  struct sigaction Before;
+  sigaction(SIGUSR2, nullptr, &Before);
+  g_options.profile_signal = false;
+  __mapguard::StartProfile(); // not asked for: no handler
+  struct sigaction Now;
+  sigaction(SIGUSR2, nullptr, &Now);
+  EXPECT_EQ(Now.sa_handler, Before.sa_handler);
+  g_options.profile_signal = true;
+  __mapguard::StartProfile();
+  raise(SIGUSR2);
+  std::string Text = ReadFile(File);
+  unlink(File.c_str());
+  sigaction(SIGUSR2, &Before, nullptr);
+  EXPECT_EQ(Text.rfind(
+                "{\"type\":\"profile\",\"pid\":" + std::to_string(getpid()), 0),
+            0u)
+      << Text;
 }
 
 } // namespace
