@@ -56,22 +56,52 @@ struct Threads {
   std::atomic<bool> more; // a thread did not fit
 };
 
+// An entry is written when it is claimed and when a thread or site is first
+// seen there, and only read after that; its counts are kept apart (below).
 struct SiteEntry {
   std::atomic<const Site *> site; // null: free
-  std::atomic<uint64_t> takeovers, taken_from, holds;
   Threads threads;
 };
 
 struct MapEntry {
   std::atomic<uintptr_t> map; // 0: free
   std::atomic<const char *> container;
-  std::atomic<uint64_t> handoffs;
   std::atomic<const Site *> sites[kSitesPerMap];
   Threads threads;
 };
 
 SiteEntry g_sites[kProfileSites];
 MapEntry g_maps[kProfileMaps];
+
+// The counts, one row per shard of threads (thread index % kShards): a map
+// shared under a mutex reaches ProfileHandoff at most of its handoffs, and
+// one counter for all threads would move between cores at each of them.
+constexpr unsigned kShards = 8;
+struct SiteCounts {
+  std::atomic<uint64_t> takeovers, taken_from, holds;
+};
+struct alignas(64) SiteShard {
+  SiteCounts of[kProfileSites];
+};
+struct alignas(64) MapShard {
+  std::atomic<uint64_t> handoffs[kProfileMaps];
+};
+SiteShard g_site_counts[kShards];
+MapShard g_map_counts[kShards];
+
+// A count of site I, or of map I, summed over the shards.
+uint64_t SiteCount(size_t I, std::atomic<uint64_t> SiteCounts::*Field) {
+  uint64_t Total = 0;
+  for (SiteShard &S : g_site_counts)
+    Total += (S.of[I].*Field).load(std::memory_order_relaxed);
+  return Total;
+}
+uint64_t MapHandoffs(size_t I) {
+  uint64_t Total = 0;
+  for (MapShard &S : g_map_counts)
+    Total += S.handoffs[I].load(std::memory_order_relaxed);
+  return Total;
+}
 
 // The entry for Key in Table (open addressing, claimed with a CAS); null
 // when the table is full.
@@ -143,20 +173,24 @@ void __mapguard::ProfileHandoff(uintptr_t Addr, uint64_t Previous,
     return; // not a handoff of this map between threads
   PreviousSite =
       reinterpret_cast<const Site *>(uintptr_t(PreviousSite) & ~kEndedSiteBit);
+  unsigned Shard = Mine % kShards;
   if (SiteEntry *E = SiteEntryFor(MySite)) {
-    E->takeovers.fetch_add(1, std::memory_order_relaxed);
+    SiteCounts &C = g_site_counts[Shard].of[E - g_sites];
+    C.takeovers.fetch_add(1, std::memory_order_relaxed);
     if (Held)
-      E->holds.fetch_add(1, std::memory_order_relaxed);
+      C.holds.fetch_add(1, std::memory_order_relaxed);
     AddThread(E->threads, Mine, true);
   }
   if (SiteEntry *E = SiteEntryFor(PreviousSite)) {
-    E->taken_from.fetch_add(1, std::memory_order_relaxed);
+    g_site_counts[Shard].of[E - g_sites].taken_from.fetch_add(
+        1, std::memory_order_relaxed);
     AddThread(E->threads, Theirs, false);
   }
   if (MapEntry *M = FindOrClaim(g_maps, &MapEntry::map, Addr,
                                 uint64_t(Addr) >> kMapAlignBits)) {
-    M->handoffs.fetch_add(1, std::memory_order_relaxed);
-    if (MySite)
+    g_map_counts[Shard].handoffs[M - g_maps].fetch_add(
+        1, std::memory_order_relaxed);
+    if (MySite && !M->container.load(std::memory_order_relaxed))
       M->container.store(MySite->container, std::memory_order_relaxed);
     AddMapSite(*M, MySite);
     if (PreviousSite)
@@ -237,10 +271,10 @@ void __mapguard::SaveProfile() {
     PrintSiteFields(Out, S);
     Out.str(",\"container\":");
     JsonString(Out, S->container && *S->container ? S->container : nullptr);
-    Out.str(",\"takeovers\":").dec(E.takeovers.load(std::memory_order_relaxed));
-    Out.str(",\"taken_from\":");
-    Out.dec(E.taken_from.load(std::memory_order_relaxed));
-    Out.str(",\"holds\":").dec(E.holds.load(std::memory_order_relaxed));
+    size_t I = size_t(&E - g_sites);
+    Out.str(",\"takeovers\":").dec(SiteCount(I, &SiteCounts::takeovers));
+    Out.str(",\"taken_from\":").dec(SiteCount(I, &SiteCounts::taken_from));
+    Out.str(",\"holds\":").dec(SiteCount(I, &SiteCounts::holds));
     PrintThreads(Out, E.threads);
     Out.str("}\n");
   }
@@ -253,7 +287,7 @@ void __mapguard::SaveProfile() {
         .str("\",\"container\":");
     const char *Container = M.container.load(std::memory_order_relaxed);
     JsonString(Out, Container && *Container ? Container : nullptr);
-    Out.str(",\"handoffs\":").dec(M.handoffs.load(std::memory_order_relaxed));
+    Out.str(",\"handoffs\":").dec(MapHandoffs(size_t(&M - g_maps)));
     PrintThreads(Out, M.threads);
     Out.str(",\"sites\":[");
     bool First = true;
@@ -295,11 +329,19 @@ void __mapguard::StartProfile() {
 void __mapguard::ResetProfileAfterFork() {
   if (!g_options.profile_path[0])
     return;
-  for (SiteEntry &E : g_sites)
-    if (E.site.load(std::memory_order_relaxed))
-      memset(static_cast<void *>(&E), 0, sizeof(E));
-  for (MapEntry &M : g_maps)
-    if (M.map.load(std::memory_order_relaxed))
-      memset(static_cast<void *>(&M), 0, sizeof(M));
+  for (SiteEntry &E : g_sites) {
+    if (!E.site.load(std::memory_order_relaxed))
+      continue;
+    for (SiteShard &S : g_site_counts)
+      memset(static_cast<void *>(&S.of[&E - g_sites]), 0, sizeof(SiteCounts));
+    memset(static_cast<void *>(&E), 0, sizeof(E));
+  }
+  for (MapEntry &M : g_maps) {
+    if (!M.map.load(std::memory_order_relaxed))
+      continue;
+    for (MapShard &S : g_map_counts)
+      S.handoffs[&M - g_maps].store(0, std::memory_order_relaxed);
+    memset(static_cast<void *>(&M), 0, sizeof(M));
+  }
   g_writing.store(false, std::memory_order_relaxed);
 }
