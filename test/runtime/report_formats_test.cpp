@@ -392,6 +392,27 @@ TEST_F(FormatTest, ProfileThroughTheHooks) {
   }
 }
 
+TEST_F(FormatTest, ProfileStartsEmptyInAForkedChild) {
+  std::string Path = TempPath();
+  strcpy(g_options.profile_path, Path.c_str());
+  static const __mapguard::Site Parents = {"fork.cpp", "parent()", "M",
+                                           "insert",   1,          1};
+  OtherThread Other("mg-forker");
+  uintptr_t Map = FakeMap(921);
+  __mapguard::ProfileHandoff(
+      Map, __mapguard::MakeKey(Map, Other.Index) | __mapguard::kTombBit,
+      &Parents, nullptr, false);
+  ChildResult Child = RunInChild([] { __mapguard::SaveProfile(); });
+  std::string ChildFile = Path + "." + std::to_string(Child.pid);
+  std::string Text = ReadFile(ChildFile);
+  unlink(ChildFile.c_str());
+  EXPECT_EQ(Text.rfind("{\"type\":\"profile\"", 0), 0u) << Text;
+  EXPECT_EQ(Text.find("fork.cpp"), std::string::npos) << Text;
+  EXPECT_NE(SaveProfile(Path).find("\"function\":\"parent()\""),
+            std::string::npos)
+      << "the parent keeps its own";
+}
+
 TEST_F(FormatTest, ProfileOnSignal) {
   std::string Path = TempPath();
   strcpy(g_options.profile_path, Path.c_str());
