@@ -227,7 +227,8 @@ void ProfileHandoff(uintptr_t Addr, uint64_t Previous, const Site *MySite,
                     const Site *PreviousSite, bool Held);
 // Writes the profile to profile_path.<pid> (at exit, and on SIGUSR2).
 void SaveProfile();
-// At startup: installs the SIGUSR2 handler if profile_signal asks for it.
+// At startup, with profile_path set: maps the profile's tables, and installs
+// the SIGUSR2 handler if profile_signal asks for it.
 void StartProfile();
 // In fork's child: the parent's counts are not the child's.
 void ResetProfileAfterFork();

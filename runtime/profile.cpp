@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 using namespace __mapguard;
@@ -70,9 +71,6 @@ struct MapEntry {
   Threads threads;
 };
 
-SiteEntry g_sites[kProfileSites];
-MapEntry g_maps[kProfileMaps];
-
 // The counts, one row per shard of threads (thread index % kShards): a map
 // shared under a mutex reaches ProfileHandoff at most of its handoffs, and
 // one counter for all threads would move between cores at each of them.
@@ -86,19 +84,27 @@ struct alignas(64) SiteShard {
 struct alignas(64) MapShard {
   std::atomic<uint64_t> handoffs[kProfileMaps];
 };
-SiteShard g_site_counts[kShards];
-MapShard g_map_counts[kShards];
+
+// Mapped at startup when profile_path is set, so that a run without it
+// carries none of it (zero pages until used).
+struct Tables {
+  SiteEntry sites[kProfileSites];
+  MapEntry maps[kProfileMaps];
+  SiteShard site_counts[kShards];
+  MapShard map_counts[kShards];
+};
+Tables *g_tables;
 
 // A count of site I, or of map I, summed over the shards.
 uint64_t SiteCount(size_t I, std::atomic<uint64_t> SiteCounts::*Field) {
   uint64_t Total = 0;
-  for (SiteShard &S : g_site_counts)
+  for (SiteShard &S : g_tables->site_counts)
     Total += (S.of[I].*Field).load(std::memory_order_relaxed);
   return Total;
 }
 uint64_t MapHandoffs(size_t I) {
   uint64_t Total = 0;
-  for (MapShard &S : g_map_counts)
+  for (MapShard &S : g_tables->map_counts)
     Total += S.handoffs[I].load(std::memory_order_relaxed);
   return Total;
 }
@@ -147,7 +153,8 @@ void AddThread(Threads &T, uint16_t Index, bool Current) {
 SiteEntry *SiteEntryFor(const Site *S) {
   if (!S)
     return nullptr;
-  return FindOrClaim(g_sites, &SiteEntry::site, S, uint64_t(uintptr_t(S)));
+  return FindOrClaim(g_tables->sites, &SiteEntry::site, S,
+                     uint64_t(uintptr_t(S)));
 }
 
 void AddMapSite(MapEntry &M, const Site *S) {
@@ -168,6 +175,8 @@ void AddMapSite(MapEntry &M, const Site *S) {
 void __mapguard::ProfileHandoff(uintptr_t Addr, uint64_t Previous,
                                 const Site *MySite, const Site *PreviousSite,
                                 bool Held) {
+  if (!g_tables)
+    return; // profile_path set after startup (tests), or no memory
   uint16_t Mine = ThreadIndex(), Theirs = KeyThreadIndex(Previous);
   if (!Previous || KeyAddress(Previous) != Addr || Theirs == Mine)
     return; // not a handoff of this map between threads
@@ -175,20 +184,20 @@ void __mapguard::ProfileHandoff(uintptr_t Addr, uint64_t Previous,
       reinterpret_cast<const Site *>(uintptr_t(PreviousSite) & ~kEndedSiteBit);
   unsigned Shard = Mine % kShards;
   if (SiteEntry *E = SiteEntryFor(MySite)) {
-    SiteCounts &C = g_site_counts[Shard].of[E - g_sites];
+    SiteCounts &C = g_tables->site_counts[Shard].of[E - g_tables->sites];
     C.takeovers.fetch_add(1, std::memory_order_relaxed);
     if (Held)
       C.holds.fetch_add(1, std::memory_order_relaxed);
     AddThread(E->threads, Mine, true);
   }
   if (SiteEntry *E = SiteEntryFor(PreviousSite)) {
-    g_site_counts[Shard].of[E - g_sites].taken_from.fetch_add(
+    g_tables->site_counts[Shard].of[E - g_tables->sites].taken_from.fetch_add(
         1, std::memory_order_relaxed);
     AddThread(E->threads, Theirs, false);
   }
-  if (MapEntry *M = FindOrClaim(g_maps, &MapEntry::map, Addr,
+  if (MapEntry *M = FindOrClaim(g_tables->maps, &MapEntry::map, Addr,
                                 uint64_t(Addr) >> kMapAlignBits)) {
-    g_map_counts[Shard].handoffs[M - g_maps].fetch_add(
+    g_tables->map_counts[Shard].handoffs[M - g_tables->maps].fetch_add(
         1, std::memory_order_relaxed);
     if (MySite && !M->container.load(std::memory_order_relaxed))
       M->container.store(MySite->container, std::memory_order_relaxed);
@@ -242,7 +251,7 @@ std::atomic<bool> g_writing;
 } // namespace
 
 void __mapguard::SaveProfile() {
-  if (!g_options.profile_path[0] ||
+  if (!g_options.profile_path[0] || !g_tables ||
       g_writing.exchange(true, std::memory_order_acquire))
     return;
   char Name[kMaxLogPath + 32];
@@ -263,7 +272,7 @@ void __mapguard::SaveProfile() {
   Out.str(",\"time\":");
   JsonTime(Out);
   Out.str("}\n");
-  for (const SiteEntry &E : g_sites) {
+  for (const SiteEntry &E : g_tables->sites) {
     const Site *S = E.site.load(std::memory_order_acquire);
     if (!S)
       continue;
@@ -271,14 +280,14 @@ void __mapguard::SaveProfile() {
     PrintSiteFields(Out, S);
     Out.str(",\"container\":");
     JsonString(Out, S->container && *S->container ? S->container : nullptr);
-    size_t I = size_t(&E - g_sites);
+    size_t I = size_t(&E - g_tables->sites);
     Out.str(",\"takeovers\":").dec(SiteCount(I, &SiteCounts::takeovers));
     Out.str(",\"taken_from\":").dec(SiteCount(I, &SiteCounts::taken_from));
     Out.str(",\"holds\":").dec(SiteCount(I, &SiteCounts::holds));
     PrintThreads(Out, E.threads);
     Out.str("}\n");
   }
-  for (const MapEntry &M : g_maps) {
+  for (const MapEntry &M : g_tables->maps) {
     uintptr_t Addr = M.map.load(std::memory_order_acquire);
     if (!Addr)
       continue;
@@ -287,7 +296,7 @@ void __mapguard::SaveProfile() {
         .str("\",\"container\":");
     const char *Container = M.container.load(std::memory_order_relaxed);
     JsonString(Out, Container && *Container ? Container : nullptr);
-    Out.str(",\"handoffs\":").dec(MapHandoffs(size_t(&M - g_maps)));
+    Out.str(",\"handoffs\":").dec(MapHandoffs(size_t(&M - g_tables->maps)));
     PrintThreads(Out, M.threads);
     Out.str(",\"sites\":[");
     bool First = true;
@@ -316,7 +325,22 @@ static void OnProfileSignal(int) {
 }
 
 void __mapguard::StartProfile() {
-  if (!g_options.profile_path[0] || !g_options.profile_signal)
+  if (!g_options.profile_path[0])
+    return;
+  if (!g_tables) {
+    void *Memory = mmap(nullptr, sizeof(Tables), PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (Memory == MAP_FAILED) {
+      char Buf[128];
+      Output W(2, Buf, sizeof(Buf));
+      W.pid().str("WARNING: MapGuard: no memory for profile_path; "
+                  "going on without it\n");
+      W.flush();
+      return;
+    }
+    g_tables = static_cast<Tables *>(Memory);
+  }
+  if (!g_options.profile_signal)
     return;
   struct sigaction Action;
   memset(&Action, 0, sizeof(Action));
@@ -327,20 +351,21 @@ void __mapguard::StartProfile() {
 }
 
 void __mapguard::ResetProfileAfterFork() {
-  if (!g_options.profile_path[0])
+  if (!g_tables)
     return;
-  for (SiteEntry &E : g_sites) {
+  for (SiteEntry &E : g_tables->sites) {
     if (!E.site.load(std::memory_order_relaxed))
       continue;
-    for (SiteShard &S : g_site_counts)
-      memset(static_cast<void *>(&S.of[&E - g_sites]), 0, sizeof(SiteCounts));
+    for (SiteShard &S : g_tables->site_counts)
+      memset(static_cast<void *>(&S.of[&E - g_tables->sites]), 0,
+             sizeof(SiteCounts));
     memset(static_cast<void *>(&E), 0, sizeof(E));
   }
-  for (MapEntry &M : g_maps) {
+  for (MapEntry &M : g_tables->maps) {
     if (!M.map.load(std::memory_order_relaxed))
       continue;
-    for (MapShard &S : g_map_counts)
-      S.handoffs[&M - g_maps].store(0, std::memory_order_relaxed);
+    for (MapShard &S : g_tables->map_counts)
+      S.handoffs[&M - g_tables->maps].store(0, std::memory_order_relaxed);
     memset(static_cast<void *>(&M), 0, sizeof(M));
   }
   g_writing.store(false, std::memory_order_relaxed);

@@ -297,6 +297,7 @@ std::string SaveProfile(const std::string &Path) {
 TEST_F(FormatTest, ProfileCountsHandoffsBetweenThreads) {
   std::string Path = TempPath();
   strcpy(g_options.profile_path, Path.c_str());
+  __mapguard::StartProfile();
   static const __mapguard::Site Taker = {"p.cpp",  "taker()", "M",
                                          "insert", 11,        2};
   static const __mapguard::Site Giver = {"p.cpp", "giver()", "M",
@@ -370,6 +371,7 @@ TEST_F(FormatTest, ProfileThroughTheHooks) {
     int I = M == Mode::Strict ? 0 : 1;
     std::string Path = TempPath();
     strcpy(g_options.profile_path, Path.c_str());
+    __mapguard::StartProfile();
     g_options.handoff_hold_us = 0;
     __mapguard::ResetHolds();
     uintptr_t Map = FakeMap(911 + I);
@@ -395,6 +397,7 @@ TEST_F(FormatTest, ProfileThroughTheHooks) {
 TEST_F(FormatTest, ProfileStartsEmptyInAForkedChild) {
   std::string Path = TempPath();
   strcpy(g_options.profile_path, Path.c_str());
+  __mapguard::StartProfile();
   static const __mapguard::Site Parents = {"fork.cpp", "parent()", "M",
                                            "insert",   1,          1};
   OtherThread Other("mg-forker");
@@ -416,6 +419,7 @@ TEST_F(FormatTest, ProfileStartsEmptyInAForkedChild) {
 TEST_F(FormatTest, ProfileOnSignal) {
   std::string Path = TempPath();
   strcpy(g_options.profile_path, Path.c_str());
+  __mapguard::StartProfile();
   std::string File = Path + "." + std::to_string(getpid());
   struct sigaction Before;
   sigaction(SIGUSR2, nullptr, &Before);
