@@ -70,6 +70,9 @@ static bool TakeToken(std::atomic<uint64_t> &Bucket, uint64_t Now,
 // kHoldCostFactor hold lengths.
 static std::atomic<uint64_t> g_hold_budget_ns;
 static std::atomic<uint64_t> g_handoff_holds;
+// Holds the calling thread has taken (for profile_path).
+static __thread uint32_t t_holds_taken
+    __attribute__((tls_model("initial-exec")));
 
 static bool TakeHoldToken(uint64_t Now, uint64_t HoldNs) {
   uint64_t Cost = HoldNs * kHoldCostFactor;
@@ -244,6 +247,7 @@ bool __mapguard::HoldAfterHandoff(bool Learned, const HoldLook *Look) {
     return false;
   }
   g_handoff_holds.fetch_add(1, std::memory_order_relaxed);
+  ++t_holds_taken;
   uint64_t LearnedNs = uint64_t(g_options.busy_hold_us) * 1000;
   if (Learned && LearnedNs > HoldNs)
     SleepNanoseconds(LearnedNs); // a near miss of an earlier run: whatever
@@ -267,6 +271,20 @@ void __mapguard::HoldAtThreadStart(bool Learned, const HoldLook *Look) {
     HoldAfterHandoff(Learned, Look);
 }
 
+// The holds of NoteHandoff: the thread's first, or the map's.
+static void HoldForHandoff(uintptr_t Addr, bool Handoff, bool Learned) {
+  if (HoldIfFirstOfThread(Learned))
+    return;
+  if (!Handoff)
+    return; // no memory of this map's last writer
+  // This map, last written by another thread.
+  std::atomic<uint8_t> &Holds =
+      __mapguard_map_holds[HashAddress(Addr, kMapHoldBits)].taken;
+  uint8_t Taken = Holds.load(std::memory_order_relaxed);
+  if (Taken < kHoldsPerMap && HoldAfterHandoff(Learned))
+    Holds.store(uint8_t(Taken + 1), std::memory_order_relaxed);
+}
+
 void __mapguard::NoteHandoff(uintptr_t Addr, uint64_t Previous,
                              const Site *MySite, const Site *PreviousSite) {
   // Another thread's write of this map came before (NoteWriter has ruled
@@ -278,16 +296,11 @@ void __mapguard::NoteHandoff(uintptr_t Addr, uint64_t Previous,
       RecordHandoff(MySite, PreviousSite);
     Learned = IsLearnedSite(MySite);
   }
-  if (HoldIfFirstOfThread(Learned))
-    return;
-  if (!Handoff)
-    return; // no memory of this map's last writer
-  // This map, last written by another thread.
-  std::atomic<uint8_t> &Holds =
-      __mapguard_map_holds[HashAddress(Addr, kMapHoldBits)].taken;
-  uint8_t Taken = Holds.load(std::memory_order_relaxed);
-  if (Taken < kHoldsPerMap && HoldAfterHandoff(Learned))
-    Holds.store(uint8_t(Taken + 1), std::memory_order_relaxed);
+  uint32_t HoldsBefore = t_holds_taken;
+  HoldForHandoff(Addr, Handoff, Learned);
+  if (UNLIKELY(g_options.profile_path[0]) && Handoff)
+    ProfileHandoff(Addr, Previous, MySite, PreviousSite,
+                   t_holds_taken != HoldsBefore);
 }
 
 uint64_t __mapguard::HandoffHoldCount() {

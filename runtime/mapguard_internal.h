@@ -28,6 +28,8 @@
 //   fast_table.cpp    fast mode's slots and hooks
 //   reads.cpp         read and iteration checks, read windows
 //   report.cpp        the "concurrent map writes" report, halt or count
+//   report_formats.cpp  report_format=json and github
+//   profile.cpp       profile_path: where maps change hands between threads
 //   options.cpp       MAPGUARD_OPTIONS (options.inc) and startup
 //   testing.cpp       introspection for the runtime's own tests
 //
@@ -213,6 +215,23 @@ bool IsLearnedSite(const Site *S);
 // Records that a write at Mine took a map over from another thread's write
 // at Previous (with learn_path set).
 void RecordHandoff(const Site *Mine, const Site *Previous);
+
+//===----------------------------------------------------------------------===//
+// The sharing profile (profile.cpp)
+//===----------------------------------------------------------------------===//
+
+// NoteHandoff's record (with profile_path set): a write at MySite claimed
+// Addr's slot from Previous (a handoff if it is Addr's tombstone of another
+// thread), whose site was PreviousSite; Held: it held.
+void ProfileHandoff(uintptr_t Addr, uint64_t Previous, const Site *MySite,
+                    const Site *PreviousSite, bool Held);
+// Writes the profile to profile_path.<pid> (at exit, and on SIGUSR2).
+void SaveProfile();
+// At startup, with profile_path set: maps the profile's tables, and installs
+// the SIGUSR2 handler if profile_signal asks for it.
+void StartProfile();
+// In fork's child: the parent's counts are not the child's.
+void ResetProfileAfterFork();
 
 // Under stress=1: sleeps a random 0..100 us one time in four.
 __attribute__((noinline, cold)) void StressDelay();

@@ -30,18 +30,26 @@ void __mapguard::SetDefaultOptions(Options *O) { *O = kDefaultOptions; }
 
 namespace {
 
-enum class OptionKind { Bool, Int, Path };
+enum class OptionKind { Bool, Int, Path, Choice };
 
 constexpr OptionKind KindOf(bool *) { return OptionKind::Bool; }
 constexpr OptionKind KindOf(int *) { return OptionKind::Int; }
 constexpr OptionKind KindOf(Path *) { return OptionKind::Path; }
+constexpr OptionKind KindOf(ReportFormat *) { return OptionKind::Choice; }
+
+// The names of a Choice option's values (Min..Max index them).
+constexpr const char *const *ChoicesOf(void *) { return nullptr; }
+constexpr const char *const *ChoicesOf(ReportFormat *) {
+  return kReportFormatNames;
+}
 
 struct OptionSpec {
   const char *name;
   OptionKind kind;
   size_t offset; // of the field in Options
-  long min, max; // the values (Int) or lengths (Path) accepted
+  long min, max; // the values (Int, Choice) or lengths (Path) accepted
   const char *help;
+  const char *const *choices; // Choice: the values' names
 };
 
 } // namespace
@@ -50,7 +58,7 @@ struct OptionSpec {
 static const OptionSpec kOptionSpecs[] = {
 #define MAPGUARD_OPTION(Type, Name, Default, Min, Max, Help)                   \
   {#Name, KindOf(static_cast<Type *>(nullptr)), offsetof(Options, Name), Min,  \
-   Max, Help},
+   Max, Help, ChoicesOf(static_cast<Type *>(nullptr))},
 #include "options.inc"
 #undef MAPGUARD_OPTION
 };
@@ -101,6 +109,13 @@ static bool SetOption(const OptionSpec &Spec, const char *Value, size_t Len,
       Field[I] = Value[I];
     Field[Len] = 0;
     return true;
+  case OptionKind::Choice:
+    for (long I = Spec.min; I <= Spec.max; ++I)
+      if (Equals(Value, Len, Spec.choices[I])) {
+        *reinterpret_cast<int *>(Field) = int(I);
+        return true;
+      }
+    return false;
   }
   return false;
 }
@@ -124,6 +139,13 @@ static void PrintExpected(Output &Out, const OptionSpec &Spec) {
     Out.str(Spec.min == 0 ? "a file (empty: none)"
                           : "a path prefix, stderr or stdout");
     return;
+  case OptionKind::Choice:
+    for (long I = Spec.min; I <= Spec.max; ++I)
+      Out.str(I == Spec.min   ? ""
+              : I == Spec.max ? " or "
+                              : ", ")
+          .str(Spec.choices[I]);
+    return;
   }
 }
 
@@ -139,6 +161,9 @@ static void PrintValue(Output &Out, const OptionSpec &Spec, const Options &O) {
     return;
   case OptionKind::Path:
     Out.str(Field);
+    return;
+  case OptionKind::Choice:
+    Out.str(Spec.choices[*reinterpret_cast<const int *>(Field)]);
     return;
   }
 }
@@ -253,6 +278,7 @@ __attribute__((constructor(101))) static void InitializeRuntime() {
   if (const char *Text = getenv("MAPGUARD_OPTIONS"))
     InitOptionsOrDie(Text);
   LoadLearned();
+  StartProfile();
   if (g_options.help)
     PrintOptionHelp(2);
   if (g_options.verbosity >= 1) {
@@ -278,6 +304,7 @@ static std::atomic<int> g_exit_steps;
 static void ExitStep() {
   if (g_exit_steps.fetch_add(1, std::memory_order_acq_rel) == 1) {
     SaveLearned();
+    SaveProfile();
     ReportAtExit();
   }
 }

@@ -16,6 +16,10 @@ namespace __mapguard {
 constexpr size_t kMaxLogPath = 4000;
 typedef char Path[kMaxLogPath + 1];
 
+// report_format: the report's shape.
+enum class ReportFormat : int { Text, Json, Github };
+constexpr const char *kReportFormatNames[] = {"text", "json", "github"};
+
 struct Options {
 #define MAPGUARD_OPTION(Type, Name, Default, Min, Max, Help) Type Name;
 #include "options.inc"

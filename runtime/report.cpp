@@ -54,8 +54,11 @@ void __mapguard::WriteAll(int Fd, const char *Buf, size_t Len) {
 
 Output &Output::str(const char *S, size_t N) {
   while (N > 0) {
-    if (Len == Cap)
+    if (Len == Cap) {
+      if (Fd < 0)
+        return *this;
       flush();
+    }
     size_t Chunk = Cap - Len < N ? Cap - Len : N;
     for (size_t I = 0; I < Chunk; ++I)
       Buf[Len + I] = S[I];
@@ -179,9 +182,8 @@ static bool ReadProcThreadName(int32_t Tid, char *Name) {
   return true;
 }
 
-// Into Name (at least 17 bytes): the thread's name, "?" if unavailable. A
-// thread that has exited is named as it was when it registered.
-static void ReadThreadName(const ConflictWriter &W, char *Name) {
+// A thread that has exited is named as it was when it registered.
+void __mapguard::ReadThreadName(const ConflictWriter &W, char *Name) {
   Name[0] = 0;
   if (W.is_current) {
     char Comm[17] = {};
@@ -199,8 +201,8 @@ static void ReadThreadName(const ConflictWriter &W, char *Name) {
   }
 }
 
-static void PrintWriter(Output &Out, const ConflictWriter &W,
-                        const char *Doing) {
+void __mapguard::PrintWriter(Output &Out, const ConflictWriter &W,
+                             const char *Doing) {
   char Name[17];
   ReadThreadName(W, Name);
   Out.str("thread ");
@@ -223,15 +225,29 @@ static void PrintWriter(Output &Out, const ConflictWriter &W,
 // stack to speak of; only used under the report lock.
 static char g_report_buffer[8192];
 
-void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
-  const char *What = "concurrent map writes", *Second = "write";
-  if (C.kind == ConflictKind::ReadWrite) {
-    What = "concurrent map read and map write";
-    Second = "read";
-  } else if (C.kind == ConflictKind::IterationWrite) {
-    What = "concurrent map iteration and map write";
-    Second = "iteration";
+void __mapguard::ConflictWords(ConflictKind Kind, const char **What,
+                               const char **Second) {
+  *What = "concurrent map writes";
+  *Second = "write";
+  if (Kind == ConflictKind::ReadWrite) {
+    *What = "concurrent map read and map write";
+    *Second = "read";
+  } else if (Kind == ConflictKind::IterationWrite) {
+    *What = "concurrent map iteration and map write";
+    *Second = "iteration";
   }
+}
+
+const char *__mapguard::FirstWriterDoing(const Conflict &C) {
+  return !C.first.ended ? " was writing it"
+         : C.kind == ConflictKind::IterationWrite
+             ? " wrote it during this iteration"
+             : " wrote it during these reads";
+}
+
+void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
+  const char *What, *Second;
+  ConflictWords(C.kind, &What, &Second);
   Output Out(Fd, g_report_buffer, sizeof(g_report_buffer));
   Out.pid().str("ERROR: MapGuard: ").str(What).str("\n");
   Out.str("fatal error: ").str(What).str("\n");
@@ -241,11 +257,7 @@ void __mapguard::PrintConflictReport(const Conflict &C, int Fd) {
   PrintWriter(Out, C.second, "");
   PrintStack(Out, C.second, 0);
   Out.str("  while ");
-  PrintWriter(Out, C.first,
-              !C.first.ended ? " was writing it"
-              : C.kind == ConflictKind::IterationWrite
-                  ? " wrote it during this iteration"
-                  : " wrote it during these reads");
+  PrintWriter(Out, C.first, FirstWriterDoing(C));
   PrintStack(Out, C.first, 1);
   Out.str("SUMMARY: MapGuard: ").str(What).str(" ");
   if (const Site *S = C.second.site) {
@@ -302,10 +314,11 @@ static const Site *EndedWriteSite(Slot &S, uint64_t Tomb, bool Fast) {
 // Reports that the calling thread, at MySite, met Other on Addr.
 static void ReportMeeting(uintptr_t Addr, const Site *MySite,
                           const ConflictWriter &Other, bool OtherIsSecond,
-                          ConflictKind Kind) {
+                          ConflictKind Kind, bool Fast) {
   ConflictWriter Me = {MySite, CurrentTid(), true};
   Conflict C;
   C.kind = Kind;
+  C.fast = Fast;
   C.map = Addr;
   C.container = MySite ? MySite->container : nullptr;
   C.second = OtherIsSecond ? Other : Me;
@@ -321,7 +334,9 @@ void __mapguard::ReportSlotConflict(uintptr_t Addr, const Site *MySite,
                           ThreadTid(OtherIndex), false, OtherIndex};
   Other.slot = &OtherSlot;
   Other.key = OtherKey;
-  ReportMeeting(Addr, MySite, Other, OtherIsSecond, Kind);
+  bool Fast = &OtherSlot >= __mapguard_fast_table &&
+              &OtherSlot < __mapguard_fast_table + kFastSlots;
+  ReportMeeting(Addr, MySite, Other, OtherIsSecond, Kind, Fast);
 }
 
 void __mapguard::ReportWindowConflict(uintptr_t Addr, const Site *MySite,
@@ -333,7 +348,7 @@ void __mapguard::ReportWindowConflict(uintptr_t Addr, const Site *MySite,
   ConflictWriter Writer = {EndedWriteSite(Home, Found | kTombBit, Fast),
                            ThreadTid(WriterIndex), false, WriterIndex};
   Writer.ended = true;
-  ReportMeeting(Addr, MySite, Writer, /*OtherIsSecond=*/false, Kind);
+  ReportMeeting(Addr, MySite, Writer, /*OtherIsSecond=*/false, Kind, Fast);
 }
 
 //===----------------------------------------------------------------------===//
@@ -395,7 +410,7 @@ void __mapguard::ReportConflict(const Conflict &C) {
   }
   TakeStacks(C);
   int Fd = OpenLogFd();
-  PrintConflictReport(C, Fd);
+  PrintReportInFormat(C, Fd);
   CloseLogFd(Fd);
   if (Halt)
     abort(); // still holding the lock: no other report may follow this one
@@ -430,11 +445,16 @@ void __mapguard::ReportAtExit() {
   }
   if (Fd < 0)
     Fd = OpenLogFd();
-  Output Out(Fd, Buf, sizeof(Buf));
-  Out.pid().str("MapGuard: ").dec(N).str(" concurrent map write report(s)\n");
-  Out.str("SUMMARY: MapGuard: ").dec(N);
-  Out.str(" concurrent map write report(s)\n");
-  Out.flush();
+  if (g_options.report_format == ReportFormat::Json) {
+    PrintJsonSummary(N, Fd);
+  } else {
+    Output Out(Fd, Buf, sizeof(Buf));
+    Out.pid().str("MapGuard: ").dec(N);
+    Out.str(" concurrent map write report(s)\n");
+    Out.str("SUMMARY: MapGuard: ").dec(N);
+    Out.str(" concurrent map write report(s)\n");
+    Out.flush();
+  }
   CloseLogFd(Fd);
   fflush(nullptr);
   _exit(g_options.exitcode);

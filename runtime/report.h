@@ -45,10 +45,27 @@ struct Conflict {
   ConflictWriter first;
   // Writes, unless a read or an iteration check found the writer.
   ConflictKind kind = ConflictKind::Writes;
+  bool fast = false; // found in fast mode's table
 };
 
 // Formats the report for C and writes it to Fd. No lock, no dedupe, no halt.
 void PrintConflictReport(const Conflict &C, int Fd);
+// The same in g_options.report_format (report_formats.cpp).
+void PrintReportInFormat(const Conflict &C, int Fd);
+// The JSON line for C, and the one that ends a run with N reports
+// (halt_on_error=0).
+void PrintJsonReport(const Conflict &C, int Fd);
+void PrintJsonSummary(uint64_t N, int Fd);
+// Go's message for Kind ("concurrent map writes"), and what the second
+// thread was doing ("write", "read", "iteration").
+void ConflictWords(ConflictKind Kind, const char **What, const char **Second);
+// What the first thread was doing: " was writing it", ...
+const char *FirstWriterDoing(const Conflict &C);
+// Into Name (at least 17 bytes): W's thread's name, "?" if unavailable.
+void ReadThreadName(const ConflictWriter &W, char *Name);
+class Output;
+// "thread <tid> "<name>"<Doing> in <function> at <file:line:col> [<op>]\n"
+void PrintWriter(Output &Out, const ConflictWriter &W, const char *Doing);
 // Reports C: under the report lock, to the log; then abort() if
 // halt_on_error, else count it (each unordered pair of sites once).
 void ReportConflict(const Conflict &C);
@@ -71,14 +88,24 @@ void ResetReportLockAfterFork();
 int OpenLogFd();
 void CloseLogFd(int Fd);
 
-// A source path as a reader opens it (source_paths.cpp).
-class Output;
-void PrintSourcePath(Output &Out, const char *File);
+// A source path as a reader opens it (source_paths.cpp); ForMachines: never
+// relative to the current directory (absolute, unless strip_path_prefix).
+void PrintSourcePath(Output &Out, const char *File, bool ForMachines = false);
+
+// JSON pieces (report_formats.cpp): S as a string (escaped; bytes that are
+// not UTF-8 become U+FFFD) or null; V, or null when 0 (unknown); a source
+// path as machines get it (absolute, unless strip_path_prefix) or null; the
+// time, UTC, as "YYYY-MM-DDTHH:MM:SS.uuuuuuZ".
+void JsonString(Output &Out, const char *S);
+void JsonNumber(Output &Out, uint64_t V);
+void JsonPath(Output &Out, const char *File);
+void JsonTime(Output &Out);
 
 // write(2) all of Buf (retrying on EINTR and short writes).
 void WriteAll(int Fd, const char *Buf, size_t Len);
 
-// A fixed buffer that writes itself to an fd when full and on flush().
+// A fixed buffer that writes itself to an fd when full and on flush(). With
+// an fd < 0 it is a string: what does not fit is dropped.
 class Output {
 public:
   Output(int OutFd, char *Buffer, size_t Capacity)
@@ -92,6 +119,7 @@ public:
   Output &hex(uint64_t V);
   Output &pid(); // "==<pid>=="
   void flush();
+  size_t size() const { return Len; }
 
 private:
   int Fd;

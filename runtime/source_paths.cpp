@@ -3,7 +3,8 @@
 // A source path as a reader opens it: without strip_path_prefix (up to its
 // first occurrence, as in the sanitizers), else relative to the current
 // directory when that is shorter than the absolute path the pass recorded,
-// with "." and "dir/.." components removed. Only the report's path gets here.
+// with "." and "dir/.." components removed (machine-readable reports: never
+// relative to the current directory). Only the report's path gets here.
 //
 //===----------------------------------------------------------------------===//
 #include "mapguard_internal.h"
@@ -42,7 +43,8 @@ static void NormalizePath(char *Path) {
   *Out = '\0';
 }
 
-void __mapguard::PrintSourcePath(Output &Out, const char *File) {
+void __mapguard::PrintSourcePath(Output &Out, const char *File,
+                                 bool ForMachines) {
   if (!File || !*File) {
     Out.str("<unknown>");
     return;
@@ -61,7 +63,7 @@ void __mapguard::PrintSourcePath(Output &Out, const char *File) {
     }
   }
   char Cwd[4096];
-  if (File[0] != '/' || !getcwd(Cwd, sizeof(Cwd))) {
+  if (ForMachines || File[0] != '/' || !getcwd(Cwd, sizeof(Cwd))) {
     Out.str(File);
     return;
   }

@@ -322,9 +322,10 @@ static bool EndsWith(const char *S, const char *Suffix) {
 // file of its own (compiled without debug info: basename, line 0).
 static bool IsRuntimeFrame(const Frame &F) {
   static const char *const kFiles[] = {
-      "fast_table.cpp", "holds.cpp",  "learn.cpp",     "options.cpp",
-      "reads.cpp",      "report.cpp", "stacks.cpp",    "strict_table.cpp",
-      "testing.cpp",    "thread.cpp", "mapguard_abi.h"};
+      "fast_table.cpp", "holds.cpp",        "learn.cpp",   "options.cpp",
+      "profile.cpp",    "reads.cpp",        "report.cpp",  "report_formats.cpp",
+      "stacks.cpp",     "strict_table.cpp", "testing.cpp", "thread.cpp",
+      "mapguard_abi.h"};
   if (strncmp(F.function, "__mapguard", 10) == 0 ||
       strncmp(F.function, "_Unwind", 7) == 0)
     return true;
@@ -336,11 +337,10 @@ static bool IsRuntimeFrame(const Frame &F) {
   return false;
 }
 
-// The frames of W's stack under its line: from its site's own frame when
-// the stack shows it (above it: the runtime, or a hold's sleep), else from
+// The first frame of W's stack to show: its site's own frame when the
+// stack shows it (above it: the runtime, or a hold's sleep), else the one
 // below the runtime's frames at its top.
-static void PrintFrames(Output &Out, const ConflictWriter &W,
-                        const SymbolizedStack &S) {
+static int FirstFrameShown(const ConflictWriter &W, const SymbolizedStack &S) {
   int First = 0;
   for (int I = 0; I < S.depth; ++I) {
     if (IsRuntimeFrame(S.frames[I]))
@@ -358,9 +358,24 @@ static void PrintFrames(Output &Out, const ConflictWriter &W,
         break;
       }
   }
-  for (int I = First, N = 0; I < S.depth && N < g_options.stack_depth;
-       ++I, ++N) {
-    const Frame &F = S.frames[I];
+  return First;
+}
+
+int StackFrames(const ConflictWriter &W, int Which, const Frame **Frames) {
+  if (!g_have_stacks)
+    return 0;
+  const SymbolizedStack &S = g_symbolized[Which];
+  int First = FirstFrameShown(W, S);
+  *Frames = S.frames + First;
+  int N = S.depth - First;
+  return N < g_options.stack_depth ? N : g_options.stack_depth;
+}
+
+void PrintStack(Output &Out, const ConflictWriter &W, int Which) {
+  const Frame *Frames;
+  int Depth = StackFrames(W, Which, &Frames);
+  for (int N = 0; N < Depth; ++N) {
+    const Frame &F = Frames[N];
     Out.str("    #").dec(uint64_t(N)).str(" ").str(F.function).str(" at ");
     if (strcmp(F.file, "??") == 0) {
       Out.str("<unknown>\n");
@@ -392,11 +407,6 @@ void TakeStacks(const Conflict &C) {
     Taken[I] = &g_stacks[I];
   }
   g_have_stacks = SymbolizeStacks(Taken, 2, g_symbolized);
-}
-
-void PrintStack(Output &Out, const ConflictWriter &W, int Which) {
-  if (g_have_stacks)
-    PrintFrames(Out, W, g_symbolized[Which]);
 }
 
 } // namespace __mapguard

@@ -51,6 +51,8 @@ bool SymbolizeStacks(const Stack *const *Stacks, size_t N,
 // under its writer's line.
 void TakeStacks(const Conflict &C);
 void PrintStack(Output &Out, const ConflictWriter &W, int Which);
+// The frames PrintStack prints, in *Frames; returns how many (0: none).
+int StackFrames(const ConflictWriter &W, int Which, const Frame **Frames);
 
 } // namespace __mapguard
 

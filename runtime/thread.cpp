@@ -89,6 +89,7 @@ static void AfterForkInChild() {
   for (Slot &S : __mapguard_fast_table)
     ClearSlot(S);
   ResetReportLockAfterFork();
+  ResetProfileAfterFork();
   if (uint16_t Index = __mapguard_thread_index)
     g_thread_tid[Index].store(CurrentTid(), std::memory_order_relaxed);
 }

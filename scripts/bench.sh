@@ -8,6 +8,10 @@
 #   scripts/bench.sh --record   full run, then writes bench/RESULTS.md and
 #                               bench/ratios.png from it
 #   --rounds N --repetitions N --min-time SECONDS   override the run's size
+#   --mapguard-options OPTS   run the strict and fast flavours with
+#                               MAPGUARD_OPTIONS=OPTS (e.g.
+#                               profile_path=/tmp/p: the cost with
+#                               profiling); results under .../options/
 #
 # Builds the tools (build/, CMake target mapguard-wrappers), then
 # bench/map_overhead.cpp in four flavours under build/bench/bin: baseline
@@ -40,6 +44,7 @@ python=/usr/bin/python3
 
 quick=no
 record=no
+mapguard_options=
 rounds=8
 repetitions=2
 min_time=0.2
@@ -53,12 +58,17 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
     --repetitions) repetitions=${2:?--repetitions needs a number}; shift 2 ;;
     --min-time) min_time=${2:?--min-time needs seconds}; shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --mapguard-options) mapguard_options=${2?--mapguard-options needs OPTS}; shift 2 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
 if [ "$quick" = yes ]; then
   [ "$record" = no ] || { echo "bench.sh: --record needs a full run" >&2; exit 2; }
+fi
+if [ -n "$mapguard_options" ] && [ "$record" = yes ]; then
+  echo "bench.sh: --record writes the default options' figures; drop --mapguard-options" >&2
+  exit 2
   rounds=1 repetitions=1 min_time=0.01 compile_sites=200 compile_runs=1 rss_runs=1
 fi
 
@@ -193,6 +203,7 @@ done
 # never replaces the last full run's.
 res=$out
 [ "$quick" = no ] || res="$out/quick"
+[ -z "$mapguard_options" ] || res="$res/options"
 rm -rf "$res/raw"
 mkdir -p "$res/raw" "$res/logs"
 say "$rounds round(s) x ${#flavours[@]} flavours, $repetitions repetition(s), min_time ${min_time}s"
@@ -200,8 +211,11 @@ for ((r = 1; r <= rounds; r++)); do
   for ((i = 0; i < ${#flavours[@]}; i++)); do
     f=${flavours[$(((i + r - 1) % ${#flavours[@]}))]}
     log="$res/logs/$f.round$r.log"
-    # Default MapGuard and TSan options: any report fails the run.
-    if ! env -u MAPGUARD_OPTIONS -u TSAN_OPTIONS "$out/bin/map_overhead.$f" \
+    # Default MapGuard and TSan options (or --mapguard-options): any report
+    # fails the run.
+    opts=()
+    [ -z "$mapguard_options" ] || opts=("MAPGUARD_OPTIONS=$mapguard_options")
+    if ! env -u MAPGUARD_OPTIONS -u TSAN_OPTIONS "${opts[@]}" "$out/bin/map_overhead.$f" \
         --benchmark_repetitions="$repetitions" \
         --benchmark_min_time="$min_time" \
         --benchmark_out="$res/raw/$f.round$r.json" \
@@ -303,6 +317,9 @@ summarize_args=(--raw "$res/raw" --out "$res" --compile "$ct/times.txt"
 [ "$quick" = no ] || summarize_args+=(--quick)
 "$python" "$repo/bench/summarize.py" "${summarize_args[@]}" ||
   die "could not summarise the results in $res/raw"
+[ -z "$mapguard_options" ] ||
+  printf '\nThe strict and fast flavours ran with MAPGUARD_OPTIONS=%s.\n' \
+    "$mapguard_options" >>"$res/summary.md"
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 subtitle="median of $rounds round(s) x $repetitions repetition(s); $(nproc) x $cpu; $(date +%Y-%m-%d)"

@@ -2,8 +2,8 @@
 # Installs what MapGuard needs to build and test, on Debian 12 (bookworm):
 # LLVM/clang 19 with its tools and compiler-rt, libc++ (for the libc++ half
 # of the tests), GoogleTest, Google Benchmark, CMake, Ninja, and Python with
-# psutil (lit's per-test timeout), GLib and pkg-config (for
-# test/e2e/clean_sync_corpus_glib.cpp), Abseil and Boost (the abseil and
+# psutil (lit's per-test timeout) and jsonschema (the SARIF tests), GLib and
+# pkg-config (for test/e2e/clean_sync_corpus_glib.cpp), Abseil and Boost (the abseil and
 # boost container presets' tests), and gnuplot and GNU time for the
 # benchmarks' chart and memory figures.
 #
@@ -15,7 +15,7 @@ packages=(
   llvm-19-dev clang-19 llvm-19-tools libclang-rt-19-dev clang-format-19
   libc++-19-dev libc++abi-19-dev
   libbenchmark-dev libgtest-dev
-  cmake ninja-build python3 python3-psutil
+  cmake ninja-build python3 python3-psutil python3-jsonschema
   libglib2.0-dev pkg-config
   libabsl-dev libboost-dev
   gnuplot-nox time

@@ -10,7 +10,8 @@
 #   %opt               opt
 #   %plugin            the pass plugin (.so)
 #   %mgcc %mgxx        the wrappers build/bin/mapguard-clang / mapguard-clang++
-#                      (with %mgmode: the -mllvm flag of --param mode=fast)
+#                      (with %mgmode: the -mllvm flag of --param mode=fast;
+#                      %mode_prefix: STRICT or FAST, a FileCheck prefix)
 #   %mapguard_bin      build/bin
 #   %mapguard_rt       the runtime archive
 #   %mapguard_include  the directory holding mapguard/mapguard.h
@@ -18,6 +19,8 @@
 #                      runtime's own hash (mapguard_internal.h)
 #   %runtime_tests     the runtime's GoogleTest binary
 #   %mapguard_sites    build/bin/mapguard-sites, run by the Python running lit
+#   %mapguard_sarif %mapguard_profile   the same for mapguard-sarif and
+#                      mapguard-profile; %python that Python
 # Features: "libcxx" when libc++ is installed; "mode-strict" or "mode-fast"
 # (--param mode=..., default strict): the wrappers' default mode; "abseil",
 # "boost" and "glib" when their headers are installed (libabsl-dev,
@@ -63,6 +66,8 @@ config.available_features.add("mode-" + mode)
 config.substitutions.append(("%mgxx", os.path.join(config.mapguard_bin_dir, "mapguard-clang++") + mode_flags))
 config.substitutions.append(("%mgcc", os.path.join(config.mapguard_bin_dir, "mapguard-clang") + mode_flags))
 config.substitutions.append(("%mgmode", mode_flags.strip()))
+# STRICT or FAST: a FileCheck prefix for what differs between the modes.
+config.substitutions.append(("%mode_prefix", mode.upper()))
 config.substitutions.append(("%mapguard_bin", config.mapguard_bin_dir))
 config.substitutions.append(("%mapguard_rt", config.mapguard_runtime))
 config.substitutions.append(("%mapguard_include", os.path.join(config.mapguard_src_root, "include")))
@@ -70,6 +75,11 @@ config.substitutions.append(("%mapguard_runtime_src", os.path.join(config.mapgua
 config.substitutions.append(("%runtime_tests", config.mapguard_runtime_tests))
 config.substitutions.append(("%mapguard_sites", "%s %s" % (
     sys.executable, os.path.join(config.mapguard_bin_dir, "mapguard-sites"))))
+config.substitutions.append(("%mapguard_sarif", "%s %s" % (
+    sys.executable, os.path.join(config.mapguard_bin_dir, "mapguard-sarif"))))
+config.substitutions.append(("%mapguard_profile", "%s %s" % (
+    sys.executable, os.path.join(config.mapguard_bin_dir, "mapguard-profile"))))
+config.substitutions.append(("%python", sys.executable))
 
 if config.has_libcxx:
     config.available_features.add("libcxx")

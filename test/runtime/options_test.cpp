@@ -97,6 +97,40 @@ TEST(OptionsTest, LogPath) {
   EXPECT_EQ(strlen(P.options.log_path), __mapguard::kMaxLogPath);
 }
 
+TEST(OptionsTest, ReportFormat) {
+  using __mapguard::ReportFormat;
+  EXPECT_EQ(Parse("").options.report_format, ReportFormat::Text);
+  EXPECT_EQ(Parse("report_format=json").options.report_format,
+            ReportFormat::Json);
+  EXPECT_EQ(Parse("report_format=github").options.report_format,
+            ReportFormat::Github);
+  EXPECT_EQ(
+      Parse("report_format=json:report_format=text").options.report_format,
+      ReportFormat::Text);
+}
+
+TEST(OptionsTest, BadReportFormat) {
+  for (const char *Bad : {"report_format=xml", "report_format=",
+                          "report_format=JSON", "report_format=jsonx"}) {
+    Parsed P = Parse(Bad);
+    EXPECT_FALSE(P.ok) << Bad;
+    EXPECT_NE(P.diagnostics.find("invalid value"), std::string::npos)
+        << P.diagnostics;
+    EXPECT_NE(
+        P.diagnostics.find("for report_format (expected text, json or github)"),
+        std::string::npos)
+        << P.diagnostics;
+  }
+}
+
+TEST(OptionsTest, ProfilePath) {
+  EXPECT_STREQ(Parse("").options.profile_path, "");
+  Parsed P = Parse("profile_path=/tmp/p:profile_signal=1");
+  EXPECT_STREQ(P.options.profile_path, "/tmp/p");
+  EXPECT_TRUE(P.options.profile_signal);
+  EXPECT_FALSE(Parse("profile_signal=2").ok);
+}
+
 TEST(OptionsTest, SeveralEntriesTheLastOneWins) {
   Parsed P = Parse("halt_on_error=0:exitcode=3:verbosity=1:log_path=/x:"
                    "exitcode=4:");
@@ -203,8 +237,9 @@ TEST(OptionsTest, PrintOptions) {
   EXPECT_EQ(std::string(Buf),
             "==" + std::to_string(getpid()) +
                 "==MapGuard: options halt_on_error=1 exitcode=66 "
-                "log_path=stderr verbosity=1 handoff_hold_us=1000 "
-                "busy_hold_us=20000 learn_path= strip_path_prefix= "
+                "log_path=stderr report_format=text verbosity=1 "
+                "handoff_hold_us=1000 busy_hold_us=20000 learn_path= "
+                "profile_path= profile_signal=0 strip_path_prefix= "
                 "stack_depth=16 external_symbolizer_path= stress=0 help=0\n");
 }
 
@@ -212,6 +247,9 @@ TEST(OptionsTest, PrintOptions) {
 std::string Shown(bool V) { return V ? "1" : "0"; }
 std::string Shown(int V) { return std::to_string(V); }
 std::string Shown(const char *V) { return V; }
+std::string Shown(__mapguard::ReportFormat V) {
+  return __mapguard::kReportFormatNames[int(V)];
+}
 
 TEST(OptionsTest, HelpListsEveryOptionWithItsDefaultAndHelp) {
   FILE *F = tmpfile();
@@ -239,6 +277,7 @@ TEST(OptionsTest, HelpListsEveryOptionWithItsDefaultAndHelp) {
       << #Name << "'s help is missing:\n"                                      \
       << Help;
   using __mapguard::kMaxLogPath;
+  using __mapguard::ReportFormat;
 #include "options.inc"
 #undef MAPGUARD_OPTION
   EXPECT_EQ(CountOf(Help, "\n      "), Options) << "one help line each\n"
@@ -302,8 +341,9 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       },
       ::testing::ExitedWithCode(0),
       "^==[0-9]+==MapGuard: options halt_on_error=0 exitcode=9 "
-      "log_path=stderr verbosity=1 handoff_hold_us=1000 busy_hold_us=20000 "
-      "learn_path= strip_path_prefix= stack_depth=16 external_symbolizer_path= "
+      "log_path=stderr report_format=text verbosity=1 handoff_hold_us=1000 "
+      "busy_hold_us=20000 learn_path= profile_path= profile_signal=0 "
+      "strip_path_prefix= stack_depth=16 external_symbolizer_path= "
       "stress=0 help=0\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
       "table bucket full\\)\n$");
