@@ -43,6 +43,7 @@
 #include "ExceptionPaths.h"
 #include "GuardStubs.h"
 #include "HookEmitter.h"
+#include "LLVMCompat.h"
 #include "MapOperationCatalog.h"
 #include "Options.h"
 #include "ScopeLists.h"
@@ -65,7 +66,6 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Passes/PassPlugin.h"
 
 #include <optional>
 
