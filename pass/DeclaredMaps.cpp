@@ -6,6 +6,7 @@
 #include "DeclaredMaps.h"
 
 #include "ContainerFamilies.h"
+#include "LLVMCompat.h"
 #include "ScopeLists.h"
 #include "SiteReport.h"
 
@@ -172,7 +173,7 @@ std::optional<std::string> DeclaredMaps::parse(StringRef Name, StringRef Text) {
     }
     if (Glob.empty())
       return Problem("fun: needs a function name or glob");
-    Expected<GlobPattern> Pattern = GlobPattern::create(Glob, 1024);
+    Expected<GlobPattern> Pattern = compat::createGlob(Glob, 1024);
     if (!Pattern)
       return Problem("bad glob '" + Glob +
                      "': " + toString(Pattern.takeError()));

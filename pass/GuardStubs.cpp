@@ -1,5 +1,6 @@
 //===- GuardStubs.cpp - One guarded copy of each container operation ------===//
 #include "GuardStubs.h"
+#include "LLVMCompat.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/IR/DIBuilder.h"
@@ -126,7 +127,7 @@ Function *GuardStubs::get(const CallBase &CB, unsigned ThisArg,
   for (unsigned I = 0; I != CalleeTy->getNumParams(); ++I) {
     AttributeSet A = CalleeAttrs.getParamAttrs(I);
     InnerParams.push_back(A);
-    for (Attribute::AttrKind K : {Attribute::NoCapture, Attribute::ReadNone,
+    for (Attribute::AttrKind K : {compat::CaptureAttr, Attribute::ReadNone,
                                   Attribute::ReadOnly, Attribute::WriteOnly})
       A = A.removeAttribute(Ctx, K);
     StubParams.push_back(A);
@@ -174,9 +175,9 @@ CallBase *GuardStubs::redirect(CallBase &CB, Function *Stub, Value *Site) {
   CallBase *New;
   if (auto *II = dyn_cast<InvokeInst>(&CB)) {
     New = InvokeInst::Create(Stub, II->getNormalDest(), II->getUnwindDest(),
-                             Args, "", CB.getIterator());
+                             Args, "", compat::before(CB));
   } else {
-    auto *CI = CallInst::Create(Stub, Args, "", CB.getIterator());
+    auto *CI = CallInst::Create(Stub, Args, "", compat::before(CB));
     CI->setTailCallKind(cast<CallInst>(CB).getTailCallKind());
     New = CI;
   }

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "HookEmitter.h"
+#include "LLVMCompat.h"
 // The contract with the runtime. (Relative: the plugin's include path does
 // not name runtime/.)
 #include "../runtime/mapguard_abi.h"
@@ -115,7 +116,7 @@ HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
         GV->setDSOLocal(true);
   }
   MDBuilder MDB(Ctx);
-  Likely = MDB.createLikelyBranchWeights();
+  Likely = compat::likelyBranchWeights(MDB);
   // Type-based alias analysis: the table is never accessed through the
   // program's int or pointer types, so its loads and stores must not make
   // the optimiser reload the map's own fields around them. The type hangs

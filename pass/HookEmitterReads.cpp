@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "HookEmitter.h"
+#include "LLVMCompat.h"
 // The contract with the runtime. (Relative: the plugin's include path does
 // not name runtime/.)
 #include "../runtime/mapguard_abi.h"
@@ -37,7 +38,8 @@ Value *HookEmitter::emitStressed(IRBuilder<> &B) {
 
 void HookEmitter::emitStressTick(Instruction *Before, Value *Stressed,
                                  const DebugLoc &DL) {
-  MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();
+  MDBuilder MDB(Ctx);
+  MDNode *Unlikely = compat::unlikelyBranchWeights(MDB);
   Instruction *Then =
       SplitBlockAndInsertIfThen(Stressed, Before, false, Unlikely);
   Then->getParent()->setName("mapguard.stress");
@@ -107,7 +109,8 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map, Constant *Site,
                    "mapguard.thread");
   Index->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
   Busy = B.CreateOr(Busy, B.CreateICmpEQ(Index, B.getInt16(0)));
-  MDNode *Unlikely = MDBuilder(Ctx).createUnlikelyBranchWeights();
+  MDBuilder MDB(Ctx);
+  MDNode *Unlikely = compat::unlikelyBranchWeights(MDB);
   Instruction *Then = SplitBlockAndInsertIfThen(Busy, Before, false, Unlikely);
   Then->getParent()->setName("mapguard.read.busy");
   B.SetInsertPoint(Then);

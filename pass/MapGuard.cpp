@@ -23,7 +23,7 @@
 // the container calls, and is required so that -O0's optnone does not skip
 // it. Run it by hand with
 //
-//     opt -load-pass-plugin=MapGuard.so -passes=mapguard in.ll -S
+//     opt -load-pass-plugin=MapGuard-19.so -passes=mapguard in.ll -S
 //
 // The work is split by job: MapOperationCatalog (what a call does to which
 // map), ExceptionPaths (the end hook on every way out), WindowGuards (one
@@ -43,6 +43,7 @@
 #include "ExceptionPaths.h"
 #include "GuardStubs.h"
 #include "HookEmitter.h"
+#include "LLVMCompat.h"
 #include "MapOperationCatalog.h"
 #include "Options.h"
 #include "ScopeLists.h"
@@ -65,7 +66,6 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Passes/PassPlugin.h"
 
 #include <optional>
 

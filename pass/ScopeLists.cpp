@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "ScopeLists.h"
 
+#include "LLVMCompat.h"
 #include "MapOperationCatalog.h"
 #include "SiteReport.h"
 
@@ -66,7 +67,7 @@ std::optional<std::string> ScopeLists::match(const SpecialCaseList &List,
     Files.push_back(Loc->getFilename());
   Files.push_back(F.getParent()->getSourceFileName());
   for (StringRef File : Files)
-    if (unsigned Line = List.inSectionBlame(Section, "src", File))
+    if (unsigned Line = compat::matchingLine(List, Section, "src", File))
       return std::to_string(Line) + " matches its file " + File.str();
   // fun: mangled, qualified and fully demangled names.
   std::string Qualified = qualifiedFunctionName(F.getName());
@@ -74,7 +75,7 @@ std::optional<std::string> ScopeLists::match(const SpecialCaseList &List,
   for (StringRef Name :
        {F.getName(), StringRef(Qualified), StringRef(Demangled)})
     if (!Name.empty())
-      if (unsigned Line = List.inSectionBlame(Section, "fun", Name))
+      if (unsigned Line = compat::matchingLine(List, Section, "fun", Name))
         return std::to_string(Line) + " matches its function " + Name.str();
   return std::nullopt;
 }

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "StaticRaceCheckMaps.h"
+#include "LLVMCompat.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Demangle/Demangle.h"
@@ -115,19 +116,12 @@ std::string mapName(const MapId &Id) {
     GV->getDebugInfo(GVEs);
     if (!GVEs.empty())
       return GVEs.front()->getVariable()->getName().str();
-    return demangle(GV->getName());
+    return demangle(GV->getName().str());
   }
   if (const auto *A = dyn_cast<AllocaInst>(Id.Base)) {
     auto *Slot = const_cast<AllocaInst *>(A);
-    for (const DbgVariableRecord *DVR : findDVRDeclares(Slot))
-      return DVR->getVariable()->getName().str();
-    for (const DbgDeclareInst *DDI : findDbgDeclares(Slot))
-      return DDI->getVariable()->getName().str();
-    // -O1 and up track assignments (DIAssignID) instead of declaring.
-    for (const DbgVariableRecord *DVR : at::getDVRAssignmentMarkers(Slot))
-      return DVR->getVariable()->getName().str();
-    for (const DbgAssignIntrinsic *DAI : at::getAssignmentMarkers(Slot))
-      return DAI->getVariable()->getName().str();
+    if (DILocalVariable *Var = compat::declaredVariable(Slot))
+      return Var->getName().str();
   }
   return "";
 }

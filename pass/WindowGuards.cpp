@@ -10,6 +10,7 @@
 
 #include "ExceptionPaths.h"
 #include "HookEmitter.h"
+#include "LLVMCompat.h"
 #include "SiteDescriptors.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
@@ -173,10 +174,10 @@ void WindowGuards::emitLoopWindow(const LoopWindow &W,
     Instruction *Then = nullptr, *Else = nullptr;
     if (Writes.size() > 1)
       SplitBlockAndInsertIfThenElse(Closed, &CB, &Then, &Else,
-                                    MDB.createUnlikelyBranchWeights());
+                                    compat::unlikelyBranchWeights(MDB));
     else
       Then = SplitBlockAndInsertIfThen(Closed, &CB, false,
-                                       MDB.createUnlikelyBranchWeights());
+                                       compat::unlikelyBranchWeights(MDB));
     Then->getParent()->setName("mapguard.loop.begin");
     Constant *Desc = Descs.get(CB, Site->op(), Hooks.siteType());
     Value *Map = CB.getArgOperand(containerArgument(CB));
@@ -341,7 +342,7 @@ void WindowGuards::emitReadWindow(const LoopWindow &W, const ReadSite &First) {
     }
     Instruction *Then =
         SplitBlockAndInsertIfThen(B.CreateNot(B.CreateLoad(I1, HasRead)), CB,
-                                  false, MDB.createUnlikelyBranchWeights());
+                                  false, compat::unlikelyBranchWeights(MDB));
     Then->getParent()->setName("mapguard.reads.first");
     IRBuilder<> T(Then);
     T.CreateStore(readMap(*CB), MapSlot);

@@ -313,11 +313,21 @@ static void LastExitHandler(void *) { ExitStep(); }
 
 extern "C" int __cxa_atexit(void (*Fn)(void *), void *Arg, void *Dso);
 
+#ifndef MAPGUARD_SHARED_RUNTIME
 static void RegisterLastExitHandler() {
   __cxa_atexit(LastExitHandler, nullptr, nullptr);
 }
 
 __attribute__((section(".preinit_array"), used)) static void (
     *g_register_last_exit_handler)() = RegisterLastExitHandler;
+#else
+// libmapguard_rt.so has no .preinit_array (a shared object may not): the
+// handler is registered when it is loaded, under its own handle, so that a
+// dlclose() runs it (then its destructor) before the code is gone.
+extern "C" void *__dso_handle;
+__attribute__((constructor(101))) static void RegisterSharedExitHandler() {
+  __cxa_atexit(LastExitHandler, nullptr, &__dso_handle);
+}
+#endif
 
 __attribute__((destructor(101))) static void LastDestructor() { ExitStep(); }

@@ -121,6 +121,9 @@ llvm_bin=$(cd -- "${llvm_dir:-/usr/lib/llvm-19/lib/cmake/llvm}/../../../bin" && 
 clangxx="$llvm_bin/clang++"
 mgxx="$build/bin/mapguard-clang++"
 runtime_lib="$build/lib/libmapguard_rt.a"
+# The plugin, named for its LLVM's major version (MapGuard-19.so).
+plugin=$(ls "$build"/lib/MapGuard-*.so 2>/dev/null | head -n 1)
+[ -n "$plugin" ] || die "no plugin $build/lib/MapGuard-<major>.so"
 for f in "$clangxx" "$mgxx" "$runtime_lib" "$llvm_bin/llvm-objdump" "$llvm_bin/llvm-size"; do
   [ -e "$f" ] || die "$f is missing"
 done
@@ -146,7 +149,7 @@ declare -A flags=(
   echo "  depfile = \$out.d"
   echo "  deps = gcc"
   echo "  description = \$out"
-  tools="$build/lib/MapGuard.so $runtime_lib $mgxx"
+  tools="$plugin $runtime_lib $mgxx"
   for f in "${flavours[@]}"; do
     echo "build bin/map_overhead.$f: cxx $repo/bench/map_overhead.cpp | $tools"
     echo "  cxx = ${cxx[$f]}"

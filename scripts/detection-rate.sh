@@ -105,7 +105,9 @@ fi
 cmake --build "$build" --target mapguard-wrappers >/dev/null
 
 mg="$build/bin/mapguard-clang++"
-clangxx=/usr/lib/llvm-19/bin/clang++
+# The clang of the LLVM the build uses (its bin directory, never PATH).
+llvm_dir=$(sed -n 's/^LLVM_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+clangxx=$(cd -- "${llvm_dir:-/usr/lib/llvm-19/lib/cmake/llvm}/../../../bin" && pwd -P)/clang++
 mgpat='fatal error: concurrent map'
 # A racy run that is not caught may corrupt its map and crash: no core files.
 ulimit -c 0

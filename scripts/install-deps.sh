@@ -7,9 +7,22 @@
 # boost container presets' tests), and gnuplot and GNU time for the
 # benchmarks' chart and memory figures.
 #
+#   scripts/install-deps.sh --llvm N   also LLVM/clang N (16 or 22: the other
+#                                      versions MapGuard builds with), for
+#                                      scripts/test.sh --llvm N
+#
 # Idempotent: packages already installed are left alone; apt-get runs only
 # when something is missing. Uses sudo only when not root.
 set -euo pipefail
+
+extra_llvm=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --llvm) extra_llvm+=("${2:?--llvm needs a major version}"); shift 2 ;;
+    --llvm=*) extra_llvm+=("${1#--llvm=}"); shift ;;
+    *) echo "install-deps: unknown argument '$1' (--llvm N is the only one)" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   llvm-19-dev clang-19 llvm-19-tools libclang-rt-19-dev clang-format-19
@@ -21,6 +34,16 @@ packages=(
   gnuplot-nox time
   ccache
 )
+# Another LLVM: its compiler, tools and compiler-rt. Not its libc++: Debian
+# installs one libc++-N-dev at a time (19's), so the libc++ tests are skipped
+# under another version.
+for v in "${extra_llvm[@]}"; do
+  case $v in
+    16|19|22) ;;
+    *) echo "install-deps: --llvm takes 16, 19 or 22, not '$v'" >&2; exit 2 ;;
+  esac
+  packages+=(llvm-$v-dev clang-$v llvm-$v-tools libclang-rt-$v-dev)
+done
 
 missing=()
 for pkg in "${packages[@]}"; do

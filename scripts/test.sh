@@ -14,6 +14,9 @@
 #   scripts/test.sh --timeout SECONDS  per-test deadline (default 600: the
 #                                      synchronisation corpora compile and run
 #                                      at several settings on 2 busy CPUs)
+#   scripts/test.sh --llvm N           against LLVM/clang N (16, 19 or 22;
+#                                      default 19), installing it if missing,
+#                                      in build-llvmN/ (19: build/)
 #
 # Installs missing packages first (scripts/install-deps.sh), configures
 # build/ with Ninja (Release), builds, runs lit with Debian's python3 (which
@@ -24,12 +27,12 @@
 # as one more test each.
 # Exit status is non-zero when anything failed.
 # Works from any directory. MAPGUARD_BUILD_DIR=DIR builds in DIR instead of
-# build/.
+# build/ (or build-llvmN/).
 set -euo pipefail
 
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
-build=${MAPGUARD_BUILD_DIR:-"$repo/build"}
 filter=
+llvm=19
 timeout=600
 mode=both
 
@@ -41,6 +44,8 @@ while [ $# -gt 0 ]; do
     --timeout=*) timeout=${1#--timeout=}; shift ;;
     --mode) mode=${2:?--mode needs strict, fast or both}; shift 2 ;;
     --mode=*) mode=${1#--mode=}; shift ;;
+    --llvm) llvm=${2:?--llvm needs a major version}; shift 2 ;;
+    --llvm=*) llvm=${1#--llvm=}; shift ;;
     -h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -50,14 +55,27 @@ case $mode in
   *) echo "test.sh: --mode takes strict, fast or both, not '$mode'" >&2; exit 2 ;;
 esac
 
-bash "$repo/scripts/install-deps.sh"
+case $llvm in
+  19) build=${MAPGUARD_BUILD_DIR:-"$repo/build"}
+      bash "$repo/scripts/install-deps.sh" ;;
+  16|22) build=${MAPGUARD_BUILD_DIR:-"$repo/build-llvm$llvm"}
+      bash "$repo/scripts/install-deps.sh" --llvm "$llvm" ;;
+  *) echo "test.sh: --llvm takes 16, 19 or 22, not '$llvm'" >&2; exit 2 ;;
+esac
 
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DMAPGUARD_LLVM_VERSION="$llvm"
 cmake --build "$build"
 
 python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
-lit=/usr/lib/llvm-19/build/utils/lit/lit.py
+# That LLVM's lit, as CMake found it.
+lit=$(sed -n 's/^MAPGUARD_LIT:[A-Z]*=//p' "$build/CMakeCache.txt")
+if [ ! -e "$lit" ]; then
+  echo "test.sh: no lit for LLVM $llvm (MAPGUARD_LIT in $build/CMakeCache.txt)" >&2
+  exit 1
+fi
+echo "== LLVM $llvm, build directory $build"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -5,10 +5,13 @@
 #   test/runtime/  the runtime's GoogleTest suite, run as one lit test
 #   test/tools/    scripts/mapguard-sites and the -mllvm options through the wrappers
 #
-# Substitutions (every tool comes from the LLVM 19 bin directory CMake found):
+# Substitutions (every tool comes from the bin directory of the LLVM CMake
+# found, 19 unless built with another):
 #   %clang %clangxx    plain clang / clang++ (no plugin)
 #   %opt               opt
-#   %plugin            the pass plugin (.so)
+#   %plugin            the pass plugin (MapGuard-<major>.so)
+#   %llvm_major        the LLVM major version it is built for
+#   %llvm_bin          that LLVM's bin directory
 #   %mgcc %mgxx        the wrappers build/bin/mapguard-clang / mapguard-clang++
 #                      (with %mgmode: the -mllvm flag of --param mode=fast;
 #                      %mode_prefix: STRICT or FAST, a FileCheck prefix)
@@ -21,6 +24,8 @@
 #   %mapguard_sites    build/bin/mapguard-sites, run by the Python running lit
 #   %mapguard_sarif %mapguard_profile   the same for mapguard-sarif and
 #                      mapguard-profile; %python that Python
+#   %other_clangxx     clang++ of another major version, which has no plugin
+#                      here (feature "other-clang" when one is installed)
 # Features: "libcxx" when libc++ is installed; "mode-strict" or "mode-fast"
 # (--param mode=..., default strict): the wrappers' default mode; "abseil",
 # "boost" and "glib" when their headers are installed (libabsl-dev,
@@ -55,6 +60,8 @@ config.substitutions.append(("%clangxx", os.path.join(tools, "clang++")))
 config.substitutions.append(("%clang", os.path.join(tools, "clang")))
 config.substitutions.append(("%opt", os.path.join(tools, "opt")))
 config.substitutions.append(("%plugin", config.mapguard_plugin))
+config.substitutions.append(("%llvm_major", str(config.llvm_major)))
+config.substitutions.append(("%llvm_bin", config.llvm_tools_dir))
 # --param mode=strict|fast: the mode the wrappers build in unless a test asks
 # for one itself (a later -mllvm -mapguard-mode wins; scripts/test.sh runs
 # test/e2e in both modes).
@@ -80,6 +87,16 @@ config.substitutions.append(("%mapguard_sarif", "%s %s" % (
 config.substitutions.append(("%mapguard_profile", "%s %s" % (
     sys.executable, os.path.join(config.mapguard_bin_dir, "mapguard-profile"))))
 config.substitutions.append(("%python", sys.executable))
+
+# "llvm-N": the LLVM major version the plugin is built for.
+config.available_features.add("llvm-%d" % config.llvm_major)
+# A clang of another major version, for the tests that it is refused.
+import glob
+for other in sorted(glob.glob("/usr/lib/llvm-*/bin/clang++")):
+    if other.split("/")[3] != "llvm-%d" % config.llvm_major:
+        config.available_features.add("other-clang")
+        config.substitutions.append(("%other_clangxx", other))
+        break
 
 if config.has_libcxx:
     config.available_features.add("libcxx")

@@ -1,5 +1,5 @@
 # cmake -DIN=<wrapper with @MAPGUARD_BUILD_ID@> -DOUT=<wrapper>
-#       -DPLUGIN=<MapGuard.so> -DRUNTIME=<libmapguard_rt.a> -P embed_build_id.cmake
+#       -DPLUGIN=<MapGuard-N.so> -DRUNTIME=<libmapguard_rt.a> -P embed_build_id.cmake
 # Writes the wrapper with the plugin's and runtime's content hash in it
 # (tools/mapguard-clang.in says why); OUT is touched only when it changes,
 # so an unchanged plugin keeps every cached object.

@@ -74,7 +74,7 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; FAST-NEXT:    %[[QUIET:.*]] = and i1 %[[FREEOK]], %[[REGOK]]
 ; FAST-NEXT:    br i1 %[[QUIET]], label %mapguard.claim, label %mapguard.begin.slow
 ; FAST:       mapguard.claim:
-; FAST-NEXT:    %[[SITEP:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
+; FAST-NEXT:    %[[SITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
 ; FAST-NEXT:    store atomic ptr @[[SITE:__mapguard_site[.0-9]*]], ptr %[[SITEP]] monotonic, align 8, !tbaa
 ; FAST-NEXT:    store atomic i64 %[[KEY]], ptr %[[SLOT]] monotonic, align 8, !tbaa
 ; FAST:       mapguard.begin.slow:

@@ -114,7 +114,7 @@ exit:
 ; CHECK:       mapguard.loop.site{{[0-9]+}}:
 ; CHECK-NEXT:    [[MASKED1:%.*]] = and i64 [[TOK1]], -2
 ; CHECK-NEXT:    [[SLOT1:%.*]] = inttoptr i64 [[MASKED1]] to ptr
-; CHECK-NEXT:    [[FIELD1:%.*]] = getelementptr inbounds { i64, ptr }, ptr [[SLOT1]], i32 0, i32 1
+; CHECK-NEXT:    [[FIELD1:%.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr [[SLOT1]], i32 0, i32 1
 ; CHECK-NEXT:    store atomic ptr [[FIRST]], ptr [[FIELD1]] release, align 8
 ; CHECK:         call ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k)
 ; CHECK:         call i64 @__mapguard_write_begin(ptr @m, ptr [[SECOND:@[^,]+]])

@@ -16,7 +16,7 @@
 ; ENTRY: error: MapGuard: -mapguard-maps: {{.*}}bad_entry.maps:3: unknown entry 'src:' (expected fun:GLOB[=argN] or map:NAME)
 ; NOSECTION: error: MapGuard: -mapguard-maps: {{.*}}bad_no_section.maps:1: fun: entry before any [write], [read] or [iterate] section
 ; ARG: error: MapGuard: -mapguard-maps: {{.*}}bad_arg.maps:2: malformed argument '=second' (expected =arg0 to =arg15)
-; GLOB: error: MapGuard: -mapguard-maps: {{.*}}bad_glob.maps:2: bad glob 'kv_[put': invalid glob pattern, unmatched '['
+; GLOB: error: MapGuard: -mapguard-maps: {{.*}}bad_glob.maps:2: bad glob 'kv_[put': invalid glob pattern{{.*}}
 ; MAPNAME: error: MapGuard: -mapguard-maps: {{.*}}bad_map_name.maps:2: map: needs a name
 ; LINE: error: MapGuard: -mapguard-maps: {{.*}}bad_line.maps:2: malformed line 'kv_put' (expected fun:GLOB[=argN] or map:NAME)
 

@@ -43,7 +43,7 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK:       mapguard.check:
 ; CHECK:         br i1 %mapguard.quiet, label %mapguard.claim, label %mapguard.begin.slow
 ; CHECK:       mapguard.claim:
-; CHECK-NEXT:    %[[SITEP:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
+; CHECK-NEXT:    %[[SITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
 ; CHECK-NEXT:    %[[CAS:.*]] = cmpxchg ptr %[[SLOT]], i64 %[[SEEN]], i64 %[[KEY]] seq_cst seq_cst
 ; CHECK-NEXT:    %[[WON:.*]] = extractvalue { i64, i1 } %[[CAS]], 1
 ; CHECK-NEXT:    br i1 %[[WON]], label %mapguard.claimed, label %mapguard.begin.slow
@@ -72,7 +72,7 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK-NEXT:    %[[P:.*]] = inttoptr i64 %[[T1]] to ptr
 ; CHECK-NEXT:    %[[T2:.*]] = and i64 %[[TOK]], -64
 ; CHECK-NEXT:    %[[LINE:.*]] = inttoptr i64 %[[T2]] to ptr
-; CHECK-NEXT:    %[[AWAYP2:.*]] = getelementptr inbounds { [3 x { i64, ptr }], i64, i64 }, ptr %[[LINE]], i32 0, i32 1
+; CHECK-NEXT:    %[[AWAYP2:.*]] = getelementptr inbounds{{( nuw)?}} { [3 x { i64, ptr }], i64, i64 }, ptr %[[LINE]], i32 0, i32 1
 ; CHECK-NEXT:    %[[AWAY2:.*]] = load atomic i64, ptr %[[AWAYP2]] seq_cst
 ; CHECK-NEXT:    %[[NOW:.*]] = load atomic i64, ptr %[[P]] monotonic
 ; CHECK-NEXT:    %[[STILL:.*]] = icmp eq i64 %[[NOW]], %[[KEY]]
@@ -80,10 +80,10 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK-NEXT:    %[[USUAL:.*]] = and i1 %[[ALONE2]], %[[STILL]]
 ; CHECK-NEXT:    br i1 %[[USUAL]], label %mapguard.release, label %mapguard.end.slow
 ; CHECK:       mapguard.release:
-; CHECK-NEXT:    %[[SITEP2:.*]] = getelementptr inbounds { i64, ptr }, ptr %[[P]], i32 0, i32 1
+; CHECK-NEXT:    %[[SITEP2:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[P]], i32 0, i32 1
 ; The site stays, tagged as an ended write's (its low bit set): a lookup
 ; loop that finds this write's tombstone at its end can still name it.
-; CHECK-NEXT:    store atomic ptr getelementptr (i8, ptr @[[SITE]], i64 1), ptr %[[SITEP2]] monotonic
+; CHECK-NEXT:    store atomic ptr getelementptr {{(inbounds )?}}(i8, ptr @[[SITE]], i64 1), ptr %[[SITEP2]] monotonic
 ; CHECK-NEXT:    %[[REL:.*]] = or i64 %[[KEY]], -9223372036854775808
 ; CHECK-NEXT:    store atomic i64 %[[REL]], ptr %[[P]] release
 ; CHECK:       mapguard.end.slow:
