@@ -243,6 +243,7 @@ def memory_figures(path):
 # The fixed bounds on a case's ratio to baseline, per mode.
 BOUNDS = {
     "HotWrite": {"fast": 1.30, "strict": 2.0},
+    "HotWriteEach": {"fast": 1.30, "strict": 2.0},
     "ChurnUnorderedMap": {"fast": 1.03, "strict": 1.08},
     "ChurnMap": {"fast": 1.03, "strict": 1.08},
     "SharedMutexMap/threads:4": {"fast": 1.25, "strict": 1.25},
@@ -282,6 +283,9 @@ def judge(table, compile_fig, memory_fig, floors=None):
 
     for flavour in ("fast", "strict"):
         limit("hot write", "HotWrite", flavour, BOUNDS["HotWrite"][flavour])
+    for flavour in ("fast", "strict"):
+        limit("hot write, a check per write", "HotWriteEach", flavour,
+              BOUNDS["HotWriteEach"][flavour])
     for case, label in (("ChurnUnorderedMap", "churn unordered_map"),
                         ("ChurnMap", "churn map")):
         for flavour in ("fast", "strict"):

@@ -216,8 +216,16 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
       B.CreateLoad(B.getInt16Ty(), B.CreateThreadLocalAddress(ThreadIndex),
                    "mapguard.thread");
   IndexLoad->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
-  Value *Key = B.CreateOr(B.CreateShl(Addr, abi::kThreadIndexBits),
-                          B.CreateZExt(IndexLoad, I64), "mapguard.key");
+  // An untrackable map's key has address 0, which no slot ever holds, so
+  // its own tombstone matches nothing (and, the map being loop-invariant,
+  // the select leaves the loop). A thread without an index (unregistered,
+  // or any thread under stress=1) has index 0, which no slot holds either.
+  Value *Trackable = emitTrackable(B, Addr);
+  Value *KeyBase =
+      B.CreateSelect(Trackable, B.CreateShl(Addr, abi::kThreadIndexBits),
+                     B.getInt64(0), "mapguard.keybase");
+  Value *Key =
+      B.CreateOr(KeyBase, B.CreateZExt(IndexLoad, I64), "mapguard.key");
   Value *OwnTomb = B.CreateOr(Key, B.getInt64(abi::kTombBit));
   Value *Product = B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
                                B.getInt64(abi::kHashMultiplier));
@@ -228,7 +236,6 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
   LoadInst *Seen =
       loadSlotWord(B, Slot, AtomicOrdering::Monotonic, "mapguard.seen");
-  Value *Allowed = emitAllowed(B, Addr);
 
   //   head -> claim -> (begun)              the thread's own tombstone
   //       \-> check -> claim                 another free slot the runtime
@@ -246,9 +253,8 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   BasicBlock *Slow = NewBlock("mapguard.begin.slow");
   Head->getTerminator()->eraseFromParent();
   B.SetInsertPoint(Head);
-  B.CreateCondBr(
-      B.CreateAnd(B.CreateICmpEQ(Seen, OwnTomb), Allowed, "mapguard.own"),
-      Claim, Check, Likely);
+  B.CreateCondBr(B.CreateICmpEQ(Seen, OwnTomb, "mapguard.own"), Claim, Check,
+                 Likely);
 
   // Not the thread's own tombstone. The runtime has nothing to do at this
   // claim either if the slot is free (0 or a tombstone: the sign bit) and
@@ -257,6 +263,8 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   // nearly every write, spends them at once). A thread without an index
   // yet is registered by the runtime.
   B.SetInsertPoint(Check);
+  Value *Allowed =
+      B.CreateAnd(Trackable, emitNotStressed(B), "mapguard.allowed");
   B.CreateCondBr(emitQuiet(B, Seen, OwnTomb, HoldIndex, IndexLoad, Allowed),
                  Claim, Slow, Likely);
 
@@ -284,12 +292,11 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   return {Map, Token, Key};
 }
 
-/// A trackable address (0 < map < 2^47), and the runtime allows inline
-/// claims (it does not under stress=1).
-Value *HookEmitter::emitAllowed(IRBuilder<> &B, Value *Addr) {
-  return B.CreateAnd(B.CreateICmpULT(B.CreateSub(Addr, B.getInt64(1)),
-                                     B.getInt64(abi::kAddressLimit - 1)),
-                     emitNotStressed(B), "mapguard.allowed");
+/// A trackable address: 0 < map < 2^47.
+Value *HookEmitter::emitTrackable(IRBuilder<> &B, Value *Addr) {
+  return B.CreateICmpULT(B.CreateSub(Addr, B.getInt64(1)),
+                         B.getInt64(abi::kAddressLimit - 1),
+                         "mapguard.trackable");
 }
 
 /// Whether a claim that did not find the thread's own tombstone may still

@@ -9,19 +9,25 @@
 // runtime/strict_table.cpp, runtime/fast_table.cpp):
 //
 //   h     = (map >> kMapAlignBits) * kHashMultiplier
-//   key   = (map << kThreadIndexBits) | __mapguard_thread_index  (TLS load)
+//   key   = (IsTrackable(map) ? map << kThreadIndexBits : 0)
+//           | __mapguard_thread_index  (TLS load; 0 unregistered or stressed)
 //   tomb  = key | kTombBit
 //   slot  = fast:   &__mapguard_fast_table[h >> (64 - kFastSlotBits)]
 //           strict: &__mapguard_strict_table[bucket].slots[home], where
 //                   bucket = h >> (64 - kStrictBucketBits) and home is
 //                   StrictHomeSlot(map) computed from h
 //   seen  = slot->key
-//   inline = seen is free (0 or a tombstone: seen <= 0 signed)
-//            && (seen is not a tombstone of this map
-//                || seen == tomb                   // the thread's own
-//                || __mapguard_map_holds[bucket] >= kHoldsPerMap)  // spent
-//            && thread index != 0 && IsTrackable(map)
-//            && __mapguard_fast_inline            // 0 under stress
+//   inline = seen == tomb                          // the thread's own
+//            || (seen is free (0 or a tombstone: seen <= 0 signed)
+//                && (seen is not a tombstone of this map
+//                    || __mapguard_map_holds[bucket] >= kHoldsPerMap) // spent
+//                && thread index != 0 && IsTrackable(map)
+//                && __mapguard_fast_inline)       // 0 under stress
+//
+// The first test alone decides the common case: no slot ever holds a key
+// with address 0 (an untrackable map's) or thread index 0 (the index of a
+// thread the runtime has not registered, and of every thread under
+// stress=1), so such a key's tombstone matches nothing.
 //
 //   fast begin:   if (inline) { slot->site = site; slot->key = key;
 //                               token = slot; }
@@ -170,7 +176,8 @@ private:
                                  llvm::AtomicOrdering Ordering);
   /// 1 while the runtime is not under stress (__mapguard_fast_inline).
   llvm::Value *emitNotStressed(llvm::IRBuilder<> &B);
-  llvm::Value *emitAllowed(llvm::IRBuilder<> &B, llvm::Value *Addr);
+  /// 0 < map < 2^47 (IsTrackable).
+  llvm::Value *emitTrackable(llvm::IRBuilder<> &B, llvm::Value *Addr);
   llvm::Value *emitQuiet(llvm::IRBuilder<> &B, llvm::Value *Seen,
                          llvm::Value *OwnTomb, llvm::Value *HoldIndex,
                          llvm::Value *IndexLoad, llvm::Value *Allowed);

@@ -211,7 +211,9 @@ MAPGUARD_ABI __mapguard::Bucket
 MAPGUARD_ABI __mapguard::Slot __mapguard_fast_table[__mapguard::kFastSlots];
 MAPGUARD_ABI __mapguard::MapHoldCount
     __mapguard_map_holds[__mapguard::kMapHoldCounters];
-// The calling thread's index, 0 until the runtime registers the thread.
+// The calling thread's index, 0 until the runtime registers the thread, and
+// 0 under stress=1: the inline paths then find no slot of theirs and call
+// the runtime.
 MAPGUARD_ABI __thread uint16_t __mapguard_thread_index
     __attribute__((tls_model("initial-exec")));
 // 1 while the inline claims and checks may be used; 0 under stress=1, so

@@ -121,9 +121,17 @@ inline void PrefetchForWrite(const void *P) {
 // Gives the calling thread an index and records its kernel id and name.
 __attribute__((noinline, cold)) uint16_t RegisterThread();
 
+// The calling thread's index (0 until it registers). __mapguard_thread_index
+// is its copy for the inline paths, 0 under stress=1.
+extern __thread uint16_t t_thread_index
+    __attribute__((tls_model("initial-exec")));
+// Sets the calling thread's __mapguard_thread_index from t_thread_index and
+// the stress option (at registration, and when the options change).
+void PublishThreadIndex();
+
 // The calling thread's index, registering the thread on first use.
 inline uint16_t ThreadIndex() {
-  uint16_t Index = __mapguard_thread_index;
+  uint16_t Index = t_thread_index;
   if (LIKELY(Index != 0))
     return Index;
   return RegisterThread();

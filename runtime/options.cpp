@@ -266,6 +266,7 @@ void __mapguard::InitOptionsOrDie(const char *Text) {
   if (!ParseOptions(Text, &g_options, 2))
     _exit(1);
   __mapguard_fast_inline = !g_options.stress;
+  PublishThreadIndex();
 }
 
 //===----------------------------------------------------------------------===//

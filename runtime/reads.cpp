@@ -55,7 +55,7 @@ template <bool Fast>
 static inline void CheckRead(void *Map, const Site *S, ConflictKind Kind) {
   uintptr_t Addr = uintptr_t(Map);
   bool Trackable = IsTrackable(Addr);
-  if (UNLIKELY(__mapguard_thread_index == 0)) {
+  if (UNLIKELY(t_thread_index == 0)) {
     ThreadIndex(); // registers the thread: its next reads stay inline
     if (Trackable) {
       LookForWriter<Fast>(Addr, S, Kind);

@@ -273,7 +273,7 @@ StrictBeginScan(Slot *Mine, uintptr_t Addr, uint64_t MyKey, const Site *S,
 // cost one transfer, not two.
 MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   uintptr_t Addr = uintptr_t(Map);
-  uint16_t Index = __mapguard_thread_index;
+  uint16_t Index = t_thread_index;
   if (UNLIKELY(!IsTrackable(Addr) || Index == 0 || g_options.stress))
     return StrictBeginSlow(Addr, S);
   uint64_t MyKey = MakeKey(Addr, Index);
@@ -310,7 +310,7 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
 __attribute__((noinline)) static void StrictEndSlow(void *Map, const Site *S,
                                                     uintptr_t Token) {
   uintptr_t Addr = uintptr_t(Map);
-  uint64_t MyKey = MakeKey(Addr, __mapguard_thread_index);
+  uint64_t MyKey = MakeKey(Addr, t_thread_index);
   bool Away = Token & kAwayTokenBit;
   Slot *Mine = TokenSlot(Token);
   Bucket &B = BucketOf(Mine);
@@ -339,7 +339,7 @@ MAPGUARD_ABI void __mapguard_write_end(void *Map, const Site *S,
     return;
   uintptr_t Addr = uintptr_t(Map);
   // The thread has an index: its begin hook gave it one.
-  uint64_t MyKey = MakeKey(Addr, __mapguard_thread_index);
+  uint64_t MyKey = MakeKey(Addr, t_thread_index);
   Slot *Mine = TokenSlot(Token);
   // The common case: a write at home (the token's low bit clear), nobody
   // away from home in the bucket, and our key still in the slot.

@@ -16,9 +16,17 @@
 using namespace __mapguard;
 
 // 0 = not registered yet. Initial-exec TLS: a single %fs-relative load, no
-// call to __tls_get_addr.
+// call to __tls_get_addr. The inline paths read the published copy, which
+// stays 0 under stress=1 (mapguard_abi.h): no key they build then matches a
+// slot, so every write and read reaches the runtime.
+__thread uint16_t __mapguard::t_thread_index
+    __attribute__((tls_model("initial-exec")));
 __thread uint16_t __mapguard_thread_index
     __attribute__((tls_model("initial-exec")));
+
+void __mapguard::PublishThreadIndex() {
+  __mapguard_thread_index = g_options.stress ? 0 : t_thread_index;
+}
 
 // The next index to hand out. After 65535 thread creations indices wrap and
 // two live threads may share one; each then takes the other's flag for its
@@ -45,7 +53,8 @@ uint16_t __mapguard::RegisterThread() {
   prctl(PR_GET_NAME, Name, 0, 0, 0);
   g_thread_name[Index][0].store(Name[0], std::memory_order_relaxed);
   g_thread_name[Index][1].store(Name[1], std::memory_order_relaxed);
-  __mapguard_thread_index = Index;
+  t_thread_index = Index;
+  PublishThreadIndex();
   return Index;
 }
 
@@ -90,7 +99,7 @@ static void AfterForkInChild() {
     ClearSlot(S);
   ResetReportLockAfterFork();
   ResetProfileAfterFork();
-  if (uint16_t Index = __mapguard_thread_index)
+  if (uint16_t Index = t_thread_index)
     g_thread_tid[Index].store(CurrentTid(), std::memory_order_relaxed);
 }
 

@@ -28,13 +28,18 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; FAST: @__mapguard_fast_inline = external {{(dso_local )?}}global i8
 
 ; FAST-LABEL: define void @clear(
-; The key: (map << 16) | thread index, the index from initial-exec TLS.
+; The key: (map << 16) | thread index, the index from initial-exec TLS; an
+; untrackable map (not in (0, 2^47)) gets address 0 in its key, which no slot
+; holds.
 ; FAST:         %[[ADDR:.*]] = ptrtoint ptr %m to i64
 ; FAST:         %[[TLS:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_thread_index)
 ; FAST:         %[[IDX16:.*]] = load i16, ptr %[[TLS]]
-; FAST:         %[[IDX:.*]] = zext i16 %[[IDX16]] to i64
+; FAST:         %[[LOW:.*]] = sub i64 %[[ADDR]], 1
+; FAST:         %[[TRACK:.*]] = icmp ult i64 %[[LOW]], 140737488355327
 ; FAST:         %[[SHL:.*]] = shl i64 %[[ADDR]], 16
-; FAST:         %[[KEY:.*]] = or i64 %[[SHL]], %[[IDX]]
+; FAST:         %[[BASE:.*]] = select i1 %[[TRACK]], i64 %[[SHL]], i64 0
+; FAST:         %[[IDX:.*]] = zext i16 %[[IDX16]] to i64
+; FAST:         %[[KEY:.*]] = or i64 %[[BASE]], %[[IDX]]
 ; FAST:         %[[TOMB:.*]] = or i64 %[[KEY]], -9223372036854775808
 ; The slot: Fibonacci hash of map >> 3, top 14 bits; the map's hold counter:
 ; its top 12 bits.
@@ -45,20 +50,17 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; FAST:         %[[HOLDIDX:.*]] = lshr i64 %[[H2]], 52
 ; FAST:         %[[FTOK:.*]] = ptrtoint ptr %[[SLOT]] to i64
 ; FAST:         %[[SEEN:.*]] = load atomic i64, ptr %[[SLOT]] monotonic, align 8
-; Allowed: the runtime allows inline claims (not under stress=1), and the
-; map is in (0, 2^47).
-; FAST:         %[[FLAG:.*]] = load i8, ptr @__mapguard_fast_inline
-; FAST:         %[[OK:.*]] = icmp ne i8 %[[FLAG]], 0
-; FAST:         %[[LOW:.*]] = sub i64 %[[ADDR]], 1
-; FAST:         %[[TRACK:.*]] = icmp ult i64 %[[LOW]], 140737488355327
-; FAST:         %[[ALLOWED:.*]] = and i1 %[[TRACK]], %[[OK]]
-; Own: the slot holds key | 1 << 63.
-; FAST:         %[[ISOWN:.*]] = icmp eq i64 %[[SEEN]], %[[TOMB]]
-; FAST:         %[[OWN:.*]] = and i1 %[[ISOWN]], %[[ALLOWED]]
-; FAST:         br i1 %[[OWN]], label %mapguard.claim, label %mapguard.check
+; Own: the slot holds key | 1 << 63. Nothing else is tested: no slot holds
+; a key with address 0, or with thread index 0 (unregistered, or stress=1).
+; FAST-NEXT:    %[[OWN:.*]] = icmp eq i64 %[[SEEN]], %[[TOMB]]
+; FAST-NEXT:    br i1 %[[OWN]], label %mapguard.claim, label %mapguard.check
 ; Else quiet: free (seen <= 0) and not this map's tombstone, or the map's
-; holds are spent (>= 8); and a registered thread.
+; holds are spent (>= 8); a registered thread; and allowed: the runtime
+; allows inline claims (not under stress=1), and the map is trackable.
 ; FAST:       mapguard.check:
+; FAST-NEXT:    %[[FLAG:.*]] = load i8, ptr @__mapguard_fast_inline
+; FAST-NEXT:    %[[OK:.*]] = icmp ne i8 %[[FLAG]], 0
+; FAST-NEXT:    %[[ALLOWED:.*]] = and i1 %[[TRACK]], %[[OK]]
 ; FAST-NEXT:    %[[FREE:.*]] = icmp sle i64 %[[SEEN]], 0
 ; FAST-NEXT:    %[[DIFF:.*]] = xor i64 %[[SEEN]], %[[TOMB]]
 ; FAST-NEXT:    %[[ADDRDIFF:.*]] = lshr i64 %[[DIFF]], 16
