@@ -79,8 +79,8 @@ void RunRounds(Mode M) {
       uintptr_t Map = FakeMap(7200 + I);
       bool Shares = false;
       for (uintptr_t Other : Maps)
-        Shares |= __mapguard::FastSlotIndex(Map) ==
-                  __mapguard::FastSlotIndex(Other);
+        Shares |=
+            __mapguard::FastSlotIndex(Map) == __mapguard::FastSlotIndex(Other);
       if (!Shares)
         Maps.push_back(Map);
     }
@@ -173,8 +173,7 @@ TEST_P(OwnerChangeTest, EveryOverlapFoundAndNothingElse) {
   ChildResult R = RunInChild([M] { RunRounds(M); });
   ASSERT_TRUE(WIFEXITED(R.status)) << R.err;
   EXPECT_EQ(WEXITSTATUS(R.status), 0) << R.err;
-  EXPECT_NE(R.err.find("rounds with an overlap " +
-                       std::to_string(kRounds / 2) +
+  EXPECT_NE(R.err.find("rounds with an overlap " + std::to_string(kRounds / 2) +
                        ", missed 0, rounds without that reported 0, slots "
                        "held 0, away 0\n"),
             std::string::npos);
