@@ -27,16 +27,8 @@ struct Parsed {
 Parsed Parse(const char *Text) {
   Parsed P;
   __mapguard::SetDefaultOptions(&P.options);
-  FILE *F = tmpfile();
-  EXPECT_NE(F, nullptr);
-  P.ok = __mapguard::ParseOptions(Text, &P.options, fileno(F));
-  rewind(F);
-  char Buf[4096];
-  size_t N;
-  std::string Raw;
-  while ((N = fread(Buf, 1, sizeof(Buf), F)) > 0)
-    Raw.append(Buf, N);
-  fclose(F);
+  std::string Raw = CaptureOutput(
+      [&](int Fd) { P.ok = __mapguard::ParseOptions(Text, &P.options, Fd); });
   std::string Pid = "==" + std::to_string(getpid()) + "==";
   for (size_t At; (At = Raw.find(Pid)) != std::string::npos;)
     Raw.replace(At, Pid.size(), "==");
@@ -252,15 +244,8 @@ std::string Shown(__mapguard::ReportFormat V) {
 }
 
 TEST(OptionsTest, HelpListsEveryOptionWithItsDefaultAndHelp) {
-  FILE *F = tmpfile();
-  ASSERT_NE(F, nullptr);
-  __mapguard::PrintOptionHelp(fileno(F));
-  rewind(F);
-  std::string Help;
-  char Buf[4096];
-  for (size_t N; (N = fread(Buf, 1, sizeof(Buf), F)) > 0;)
-    Help.append(Buf, N);
-  fclose(F);
+  std::string Help =
+      CaptureOutput([](int Fd) { __mapguard::PrintOptionHelp(Fd); });
   EXPECT_EQ(Help.rfind("==" + std::to_string(getpid()) +
                            "==MapGuard: MAPGUARD_OPTIONS=key=value:",
                        0),

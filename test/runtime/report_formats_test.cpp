@@ -23,21 +23,6 @@ using __mapguard::ConflictKind;
 using __mapguard::g_options;
 
 namespace {
-
-// Runs Print(fd) into a temporary file; returns what it wrote.
-template <class Fn> std::string Capture(Fn Print) {
-  FILE *F = tmpfile();
-  EXPECT_NE(F, nullptr);
-  Print(fileno(F));
-  rewind(F);
-  std::string Text;
-  char Buf[4096];
-  for (size_t N; (N = fread(Buf, 1, sizeof(Buf), F)) > 0;)
-    Text.append(Buf, N);
-  fclose(F);
-  return Text;
-}
-
 // Options changed by a test, restored after it.
 class FormatTest : public ::testing::Test {
 protected:
@@ -50,7 +35,7 @@ protected:
 };
 
 std::string Json(const Conflict &C) {
-  return Capture([&](int Fd) { __mapguard::PrintJsonReport(C, Fd); });
+  return CaptureOutput([&](int Fd) { __mapguard::PrintJsonReport(C, Fd); });
 }
 
 // Replaces the "time" value, after checking its shape, with "T".
@@ -184,20 +169,20 @@ TEST_F(FormatTest, JsonTimeIsNow) {
 
 TEST_F(FormatTest, JsonSummary) {
   std::string Line =
-      Capture([](int Fd) { __mapguard::PrintJsonSummary(3, Fd); });
+      CaptureOutput([](int Fd) { __mapguard::PrintJsonSummary(3, Fd); });
   EXPECT_EQ(WithoutTime(Line), "{\"kind\":\"summary\",\"reports\":3,\"pid\":" +
                                    std::to_string(getpid()) +
                                    ",\"time\":\"T\"}\n");
 }
 
 std::string InFormat(const Conflict &C) {
-  return Capture([&](int Fd) { __mapguard::PrintReportInFormat(C, Fd); });
+  return CaptureOutput([&](int Fd) { __mapguard::PrintReportInFormat(C, Fd); });
 }
 
 TEST_F(FormatTest, TextIsTheDefault) {
   Conflict C = {0x10, "M", {&kSecondSite, 42, false}, {&kFirstSite, 43, false}};
   std::string Text =
-      Capture([&](int Fd) { __mapguard::PrintConflictReport(C, Fd); });
+      CaptureOutput([&](int Fd) { __mapguard::PrintConflictReport(C, Fd); });
   EXPECT_EQ(InFormat(C), Text);
   g_options.report_format = __mapguard::ReportFormat::Json;
   EXPECT_EQ(InFormat(C).rfind("{\"kind\":", 0), 0u);
@@ -210,7 +195,7 @@ TEST_F(FormatTest, GithubAnnotatesBothSites) {
   Conflict C = {0x10, "M", {&S, 42, false}, {&kFirstSite, 43, false}};
   std::string Out = InFormat(C);
   std::string Text =
-      Capture([&](int Fd) { __mapguard::PrintConflictReport(C, Fd); });
+      CaptureOutput([&](int Fd) { __mapguard::PrintConflictReport(C, Fd); });
   ASSERT_EQ(Out.rfind(Text, 0), 0u) << "the text report first:\n" << Out;
   std::string Message =
       "write by thread 42 \"?\" in g() at /w/s, d:1/100%25.cpp:7 [erase]%0A"

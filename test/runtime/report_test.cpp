@@ -23,17 +23,7 @@ using __mapguard::g_options;
 namespace {
 
 std::string Format(const Conflict &C) {
-  FILE *F = tmpfile();
-  EXPECT_NE(F, nullptr);
-  __mapguard::PrintConflictReport(C, fileno(F));
-  rewind(F);
-  std::string Text;
-  char Buf[4096];
-  size_t N;
-  while ((N = fread(Buf, 1, sizeof(Buf), F)) > 0)
-    Text.append(Buf, N);
-  fclose(F);
-  return Text;
+  return CaptureOutput([&](int Fd) { __mapguard::PrintConflictReport(C, Fd); });
 }
 
 std::string CurrentThreadName() {

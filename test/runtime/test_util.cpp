@@ -15,6 +15,21 @@ namespace mapguard_test {
 
 pid_t Gettid() { return pid_t(syscall(SYS_gettid)); }
 
+std::string CaptureOutput(const std::function<void(int)> &Print) {
+  FILE *F = tmpfile();
+  EXPECT_NE(F, nullptr);
+  if (!F)
+    return "";
+  Print(fileno(F));
+  rewind(F);
+  std::string Text;
+  char Buf[4096];
+  for (size_t N; (N = fread(Buf, 1, sizeof(Buf), F)) > 0;)
+    Text.append(Buf, N);
+  fclose(F);
+  return Text;
+}
+
 std::vector<uintptr_t> MapsSharingBucket(Mode M, uintptr_t From, size_t N) {
   auto Hash = [M](uintptr_t A) {
     return M == Mode::Strict ? __mapguard::StrictBucketIndex(A)

@@ -53,6 +53,9 @@ inline void End(Mode M, uintptr_t Map, const Site *S, uintptr_t Token) {
 // The calling thread's kernel thread id.
 pid_t Gettid();
 
+// Runs Print(fd) with fd a temporary file; returns what it wrote.
+std::string CaptureOutput(const std::function<void(int)> &Print);
+
 // A fake map address; distinct N give distinct, 8-aligned maps.
 inline uintptr_t FakeMap(unsigned N) { return 0x7f0000100000u + 8u * N; }
 
