@@ -65,11 +65,11 @@ while [ $# -gt 0 ]; do
 done
 if [ "$quick" = yes ]; then
   [ "$record" = no ] || { echo "bench.sh: --record needs a full run" >&2; exit 2; }
+  rounds=1 repetitions=1 min_time=0.01 compile_sites=200 compile_runs=1 rss_runs=1
 fi
 if [ -n "$mapguard_options" ] && [ "$record" = yes ]; then
   echo "bench.sh: --record writes the default options' figures; drop --mapguard-options" >&2
   exit 2
-  rounds=1 repetitions=1 min_time=0.01 compile_sites=200 compile_runs=1 rss_runs=1
 fi
 
 started=$(date +%s)
