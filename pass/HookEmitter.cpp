@@ -28,10 +28,7 @@ namespace abi = __mapguard;
 // The IR types below, field by field, as mapguard_abi.h lays them out:
 //   site:   { ptr, ptr, ptr, ptr, i32, i32 }
 //   slot:   { i64 key, ptr site }
-//   bucket: { [kSlotsPerBucket x slot], i64 away, i64 (spare) }
-constexpr unsigned SlotSiteField = 1;
-constexpr unsigned BucketSlotsField = 0;
-constexpr unsigned BucketAwayField = 1;
+//   bucket: { [kSlotsPerBucket x slot], i64 away, i64 bias }
 static_assert(sizeof(__mapguard_site) == 4 * sizeof(void *) + 8 &&
                   offsetof(__mapguard_site, line) == 4 * sizeof(void *),
               "SiteTy is { ptr, ptr, ptr, ptr, i32, i32 }");
@@ -40,8 +37,9 @@ static_assert(abi::kSlotKeyOffset == 0 && abi::kSlotSiteOffset == 8 &&
               "SlotTy is { i64, ptr } on a 64-bit target");
 static_assert(abi::kBucketAwayOffset ==
                       abi::kSlotsPerBucket * abi::kSlotBytes &&
+                  abi::kBucketBiasOffset == abi::kBucketAwayOffset + 8 &&
                   abi::kBucketBytes == abi::kBucketAwayOffset + 16,
-              "BucketTy is { [N x SlotTy], i64, i64 }");
+              "BucketTy is { [N x SlotTy], i64 away, i64 bias }");
 // The hooks' types as hook() builds them: IntPtrTy for uintptr_t, PtrTy for
 // pointers, i64 for uint64_t.
 using BeginHook = uintptr_t(void *, const __mapguard_site *);
@@ -81,13 +79,17 @@ HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
     // No table is read inline; loop windows still check for stress below.
   } else if (!Fast) {
     // Strict mode: buckets of kSlotsPerBucket slots, the bucket's count of
-    // writes away from home and a spare word: one cache line each.
+    // writes away from home and its bias: one cache line each.
     auto *BucketTy =
         StructType::get(Ctx, {ArrayType::get(SlotTy, abi::kSlotsPerBucket),
                               Type::getInt64Ty(Ctx), Type::getInt64Ty(Ctx)});
     StrictTable = cast<GlobalVariable>(
         M.getOrInsertGlobal(MAPGUARD_ABI_NAME(__mapguard_strict_table),
                             ArrayType::get(BucketTy, abi::kStrictBuckets)));
+    // The thread's write marker, for claims in a bucket biased to it.
+    Marker = cast<GlobalVariable>(
+        M.getOrInsertGlobal(MAPGUARD_ABI_NAME(__mapguard_marker), PtrTy));
+    Marker->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
   } else {
     FastTable = cast<GlobalVariable>(
         M.getOrInsertGlobal(MAPGUARD_ABI_NAME(__mapguard_fast_table),
@@ -111,7 +113,7 @@ HookEmitter::HookEmitter(Module &M, bool Fast, bool Inline)
   if (M.getPIELevel() != PIELevel::Default ||
       M.getPICLevel() == PICLevel::NotPIC) {
     for (GlobalVariable *GV :
-         {FastTable, StrictTable, MapHolds, ThreadIndex, InlineAllowed})
+         {FastTable, StrictTable, MapHolds, ThreadIndex, InlineAllowed, Marker})
       if (GV)
         GV->setDSOLocal(true);
   }
@@ -234,6 +236,10 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   Value *HoldIndex =
       Bucket ? Bucket : B.CreateLShr(Product, 64 - abi::kMapHoldBits);
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
+  Value *BiasedToken =
+      Fast ? nullptr
+           : B.CreateOr(SlotToken,
+                        ConstantInt::get(IntPtrTy, abi::kBiasedTokenBit));
   LoadInst *Seen =
       loadSlotWord(B, Slot, AtomicOrdering::Monotonic, "mapguard.seen");
 
@@ -251,9 +257,12 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   BasicBlock *Check = NewBlock("mapguard.check");
   BasicBlock *Claim = NewBlock("mapguard.claim");
   BasicBlock *Slow = NewBlock("mapguard.begin.slow");
+  // Strict: the thread's own tombstone is claimed with plain stores when the
+  // bucket is biased to it (emitBiasedClaim).
+  BasicBlock *Own = Fast ? Claim : NewBlock("mapguard.own.tomb");
   Head->getTerminator()->eraseFromParent();
   B.SetInsertPoint(Head);
-  B.CreateCondBr(B.CreateICmpEQ(Seen, OwnTomb, "mapguard.own"), Claim, Check,
+  B.CreateCondBr(B.CreateICmpEQ(Seen, OwnTomb, "mapguard.own"), Own, Check,
                  Likely);
 
   // Not the thread's own tombstone. The runtime has nothing to do at this
@@ -272,9 +281,18 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   Value *SlowToken = B.CreateCall(hook(Begin), {Map, Site});
   B.CreateBr(Begun);
 
-  B.SetInsertPoint(Claim);
+  // (Strict: in the head, where both claims use them.)
+  if (Fast)
+    B.SetInsertPoint(Claim);
+  else
+    B.SetInsertPoint(Head->getTerminator());
   Value *SiteField = B.CreateStructGEP(SlotTy, Slot, SlotSiteField);
-  BasicBlock *Claimed = Claim;
+  Value *MyHeld =
+      Fast ? nullptr
+           : B.CreateOr(B.CreateZExt(IndexLoad, I64),
+                        B.getInt64(abi::kBiasHeldBit), "mapguard.mine");
+  B.SetInsertPoint(Claim);
+  BasicBlock *Claimed = Claim, *Biased = nullptr;
   if (Fast) {
     // The site before the key (in program order; TSO keeps it).
     storeSlotWord(B, Site, SiteField, AtomicOrdering::Monotonic);
@@ -282,13 +300,18 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
     B.CreateBr(Begun);
   } else {
     Claimed = emitStrictClaim(B, Slot, Seen, Key, Site, SiteField, Bucket,
-                              Begun, Slow);
+                              MyHeld, Begun, Slow);
+    B.SetInsertPoint(Own);
+    Biased = emitBiasedClaim(B, Slot, Key, Site, SiteField, Bucket, MyHeld,
+                             Claim, Slow, Begun);
   }
 
   B.SetInsertPoint(Begun, Begun->getFirstInsertionPt());
-  PHINode *Token = B.CreatePHI(IntPtrTy, 2, "mapguard.token");
+  PHINode *Token = B.CreatePHI(IntPtrTy, 3, "mapguard.token");
   Token->addIncoming(SlotToken, Claimed);
   Token->addIncoming(SlowToken, Slow);
+  if (Biased)
+    Token->addIncoming(BiasedToken, Biased);
   return {Map, Token, Key};
 }
 
@@ -320,44 +343,6 @@ Value *HookEmitter::emitQuiet(IRBuilder<> &B, Value *Seen, Value *OwnTomb,
                      B.CreateAnd(Registered, Allowed), "mapguard.quiet");
 }
 
-/// Strict mode's claim, from B's block (the claim block): a CAS of the slot
-/// from Seen to Key, then the site and the bucket's away count. Returns the
-/// block that reaches Begun with the claim made.
-BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
-                                         Value *Seen, Value *Key, Value *Site,
-                                         Value *SiteField, Value *Bucket,
-                                         BasicBlock *Begun, BasicBlock *Slow) {
-  Function *F = Begun->getParent();
-  auto NewBlock = [&](const char *Name) {
-    return BasicBlock::Create(Ctx, Name, F, Begun);
-  };
-  // claim -> claimed -> (begun)
-  //     \-> slow               the CAS lost
-  //   claimed -> give.back -> slow     a write away from home in the bucket
-  BasicBlock *Claimed = NewBlock("mapguard.claimed");
-  BasicBlock *GiveBack = NewBlock("mapguard.give.back");
-  // The runtime's seq_cst CAS.
-  auto *CAS = B.CreateAtomicCmpXchg(Slot, Seen, Key, MaybeAlign(8),
-                                    AtomicOrdering::SequentiallyConsistent,
-                                    AtomicOrdering::SequentiallyConsistent);
-  B.CreateCondBr(B.CreateExtractValue(CAS, 1, "mapguard.won"), Claimed, Slow,
-                 Likely);
-  // The site, then the bucket's count of writes away from home: if one is
-  // in progress, the claim is given back and the runtime asked.
-  B.SetInsertPoint(Claimed);
-  storeSlotWord(B, Site, SiteField, AtomicOrdering::Release);
-  LoadInst *Away =
-      loadSlotWord(B, awayCount(B, Bucket),
-                   AtomicOrdering::SequentiallyConsistent, "mapguard.away");
-  B.CreateCondBr(B.CreateICmpEQ(Away, B.getInt64(0)), Begun, GiveBack, Likely);
-  B.SetInsertPoint(GiveBack);
-  storeSlotWord(B, ConstantPointerNull::get(PtrTy), SiteField,
-                AtomicOrdering::Monotonic);
-  storeSlotWord(B, Seen, Slot, AtomicOrdering::Release);
-  B.CreateBr(Slow);
-  return Claimed;
-}
-
 void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
                           Value *Site, const DebugLoc &DL) {
   IRBuilder<> B(Where->getParent(), Where);
@@ -369,11 +354,13 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   Instruction *Here = &*Where;
   // if (token) {
   //   fast:   if (token->key == key) token->key = tomb;
-  //   strict: slot = token & ~kAwayTokenBit; away = the count of the
+  //           else the runtime's end hook
+  //   strict: the biased claim's end, if kBiasedTokenBit (emitBiasedEnd);
+  //           else slot = token & ~kAwayTokenBit; away = the count of the
   //           bucket (token rounded down to kBucketBytes);
   //           if (away == 0 && slot->key == key)
   //             { slot->site = site | kEndedSiteBit; slot->key = tomb; }
-  //   else the runtime's end hook
+  //           else the runtime's end hook
   // }
   // A strict write away from home (kAwayTokenBit) is in the count itself,
   // so it always takes the runtime's end.
@@ -381,45 +368,50 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   Instruction *OpenTerm = SplitBlockAndInsertIfThen(Open, Here, false, Likely);
   OpenTerm->getParent()->setName("mapguard.end");
   B.SetInsertPoint(OpenTerm);
-  Value *Slot, *Usual;
   if (Fast) {
-    Slot = B.CreateIntToPtr(W.Token, PtrTy);
-    Usual = B.CreateICmpEQ(loadSlotWord(B, Slot, AtomicOrdering::Monotonic),
-                           W.Key, "mapguard.still");
-  } else {
-    Slot = B.CreateIntToPtr(
-        B.CreateAnd(W.Token,
-                    ConstantInt::get(IntPtrTy, ~uint64_t(abi::kAwayTokenBit))),
-        PtrTy);
-    Value *Line = B.CreateIntToPtr(
-        B.CreateAnd(W.Token, ConstantInt::get(
-                                 IntPtrTy, ~uint64_t(abi::kBucketBytes - 1))),
-        PtrTy);
-    Type *BucketTy = StrictTable->getValueType()->getArrayElementType();
-    LoadInst *Away =
-        loadSlotWord(B, B.CreateStructGEP(BucketTy, Line, BucketAwayField),
-                     AtomicOrdering::SequentiallyConsistent, "mapguard.away");
-    LoadInst *Seen = loadSlotWord(B, Slot, AtomicOrdering::Monotonic);
-    Usual = B.CreateAnd(B.CreateICmpEQ(Away, B.getInt64(0)),
-                        B.CreateICmpEQ(Seen, W.Key), "mapguard.usual");
+    Value *Slot = B.CreateIntToPtr(W.Token, PtrTy);
+    Value *Usual =
+        B.CreateICmpEQ(loadSlotWord(B, Slot, AtomicOrdering::Monotonic), W.Key,
+                       "mapguard.still");
+    Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
+    SplitBlockAndInsertIfThenElse(Usual, OpenTerm, &ThenTerm, &ElseTerm,
+                                  Likely);
+    ThenTerm->getParent()->setName("mapguard.release");
+    ElseTerm->getParent()->setName("mapguard.end.slow");
+    // Fast mode leaves the site: the next writer stores its own before its
+    // key.
+    B.SetInsertPoint(ThenTerm);
+    storeSlotWord(B, B.CreateOr(W.Key, B.getInt64(abi::kTombBit)), Slot,
+                  AtomicOrdering::Monotonic);
+    B.SetInsertPoint(ElseTerm);
+    B.CreateCall(hook(End), {W.Map, Site, W.Token});
+    return;
   }
+  Value *IsBiased = B.CreateICmpNE(
+      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, abi::kBiasedTokenBit)),
+      ConstantInt::get(IntPtrTy, 0), "mapguard.biased");
+  Instruction *BiasedTerm = nullptr, *CasTerm = nullptr;
+  SplitBlockAndInsertIfThenElse(IsBiased, OpenTerm, &BiasedTerm, &CasTerm);
+  B.SetInsertPoint(BiasedTerm);
+  emitBiasedEnd(B, W, Site);
+  CasTerm->getParent()->setName("mapguard.end.cas");
+  B.SetInsertPoint(CasTerm);
+  Value *Slot = B.CreateIntToPtr(
+      B.CreateAnd(W.Token,
+                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kAwayTokenBit))),
+      PtrTy);
+  LoadInst *Away =
+      loadSlotWord(B, bucketField(B, W.Token, BucketAwayField),
+                   AtomicOrdering::SequentiallyConsistent, "mapguard.away");
+  LoadInst *Seen = loadSlotWord(B, Slot, AtomicOrdering::Monotonic);
+  Value *Usual = B.CreateAnd(B.CreateICmpEQ(Away, B.getInt64(0)),
+                             B.CreateICmpEQ(Seen, W.Key), "mapguard.usual");
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
-  SplitBlockAndInsertIfThenElse(Usual, OpenTerm, &ThenTerm, &ElseTerm, Likely);
+  SplitBlockAndInsertIfThenElse(Usual, CasTerm, &ThenTerm, &ElseTerm, Likely);
   ThenTerm->getParent()->setName("mapguard.release");
   ElseTerm->getParent()->setName("mapguard.end.slow");
   B.SetInsertPoint(ThenTerm);
-  // Strict: the site first, tagged as ended (its low bit), so that a reader
-  // that sees the next writer's key does not take it for that writer's
-  // (ReadOwnerSite waits for an untagged site), while a lookup loop that
-  // finds this write's tombstone can still name it. Fast mode leaves it:
-  // the next writer stores its own before its key.
-  if (!Fast)
-    storeSlotWord(
-        B, B.CreateGEP(B.getInt8Ty(), Site, B.getInt64(abi::kEndedSiteBit)),
-        B.CreateStructGEP(SlotTy, Slot, SlotSiteField),
-        AtomicOrdering::Monotonic);
-  storeSlotWord(B, B.CreateOr(W.Key, B.getInt64(abi::kTombBit)), Slot,
-                Fast ? AtomicOrdering::Monotonic : AtomicOrdering::Release);
+  emitStrictRelease(B, Slot, W.Key, Site);
   B.SetInsertPoint(ElseTerm);
   B.CreateCall(hook(End), {W.Map, Site, W.Token});
 }
@@ -434,10 +426,10 @@ void HookEmitter::emitSiteUpdate(Instruction *Before, Value *Token,
   Then->getParent()->setName("mapguard.loop.site");
   B.SetInsertPoint(Then);
   // The token is the slot: { key, site }, with kAwayTokenBit set when the
-  // write is away from its map's home slot.
+  // write is away from its map's home slot, kBiasedTokenBit when biased.
   Value *Slot = B.CreateIntToPtr(
       B.CreateAnd(Token,
-                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kAwayTokenBit))),
+                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kTokenBits))),
       PtrTy);
   storeSlotWord(B, Site, B.CreateStructGEP(SlotTy, Slot, SlotSiteField),
                 AtomicOrdering::Release);

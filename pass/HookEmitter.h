@@ -181,12 +181,41 @@ private:
   llvm::Value *emitQuiet(llvm::IRBuilder<> &B, llvm::Value *Seen,
                          llvm::Value *OwnTomb, llvm::Value *HoldIndex,
                          llvm::Value *IndexLoad, llvm::Value *Allowed);
+  // Strict mode's claims and releases (HookEmitterStrict.cpp).
+  // The IR fields of a slot and a bucket (mapguard_abi.h's layout).
+  static constexpr unsigned SlotSiteField = 1;
+  static constexpr unsigned BucketSlotsField = 0;
+  static constexpr unsigned BucketAwayField = 1;
+  static constexpr unsigned BucketBiasField = 2;
+  /// The compare-and-swap claim, from B's block: returns the block that
+  /// reaches Begun with the claim made. MyHeld: the bias word's state while
+  /// the bucket is the thread's (BiasHeldBy).
   llvm::BasicBlock *emitStrictClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,
                                     llvm::Value *Seen, llvm::Value *Key,
                                     llvm::Value *Site, llvm::Value *SiteField,
-                                    llvm::Value *Bucket,
+                                    llvm::Value *Bucket, llvm::Value *MyHeld,
                                     llvm::BasicBlock *Begun,
                                     llvm::BasicBlock *Slow);
+  /// The claim of the thread's own tombstone, from B's block: with plain
+  /// stores if the bucket is biased to the thread, else to Claim (the
+  /// bucket never biased again) or Slow. Returns the block that reaches
+  /// Begun with the biased claim made.
+  llvm::BasicBlock *emitBiasedClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,
+                                    llvm::Value *Key, llvm::Value *Site,
+                                    llvm::Value *SiteField, llvm::Value *Bucket,
+                                    llvm::Value *MyHeld,
+                                    llvm::BasicBlock *Claim,
+                                    llvm::BasicBlock *Slow,
+                                    llvm::BasicBlock *Begun);
+  /// A biased write's end, at B's position (before a branch).
+  void emitBiasedEnd(llvm::IRBuilder<> &B, const OpenWrite &W,
+                     llvm::Value *Site);
+  /// Stores a strict write's ended site, then its tombstone, into Slot.
+  void emitStrictRelease(llvm::IRBuilder<> &B, llvm::Value *Slot,
+                         llvm::Value *Key, llvm::Value *Site);
+  /// A field of the bucket that holds the slot Token names.
+  llvm::Value *bucketField(llvm::IRBuilder<> &B, llvm::Value *Token,
+                           unsigned Field);
   // Fast mode's inline path.
   llvm::StructType *SlotTy = nullptr;
   llvm::GlobalVariable *FastTable = nullptr;
@@ -194,6 +223,7 @@ private:
   llvm::GlobalVariable *MapHolds = nullptr; // __mapguard_map_holds
   llvm::GlobalVariable *ThreadIndex = nullptr;
   llvm::GlobalVariable *InlineAllowed = nullptr; // __mapguard_fast_inline
+  llvm::GlobalVariable *Marker = nullptr;        // __mapguard_marker (TLS)
   llvm::MDNode *Likely = nullptr;
   llvm::MDNode *SlotAccess = nullptr;  // TBAA tags: the table's accesses,
   llvm::MDNode *IndexAccess = nullptr; // and the thread index's

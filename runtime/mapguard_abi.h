@@ -136,8 +136,9 @@ constexpr bool IsTrackable(uintptr_t Addr) {
 //
 // Strict mode: kStrictBuckets buckets, each one 64-byte cache line of
 // kSlotsPerBucket slots, then `away`, the count of writes in progress in the
-// bucket away from their map's home slot, then a spare word. A map's bucket
-// and home slot come from its hash (StrictBucketIndex, StrictHomeSlot).
+// bucket away from their map's home slot, then `bias`, the bucket's owner
+// (see "Bias" below). A map's bucket and home slot come from its hash
+// (StrictBucketIndex, StrictHomeSlot).
 //
 // Fast mode: kFastSlots direct-mapped slots (FastSlotIndex).
 constexpr size_t kSlotBytes = 16;
@@ -149,6 +150,7 @@ constexpr size_t kStrictBuckets = size_t(1) << kStrictBucketBits;
 constexpr unsigned kSlotsPerBucket = 3;
 constexpr size_t kBucketBytes = 64;
 constexpr size_t kBucketAwayOffset = kSlotsPerBucket * kSlotBytes;
+constexpr size_t kBucketBiasOffset = kBucketAwayOffset + 8;
 
 constexpr unsigned kFastSlotBits = 14;
 constexpr size_t kFastSlots = size_t(1) << kFastSlotBits;
@@ -184,6 +186,9 @@ constexpr size_t FastSlotIndex(uintptr_t Addr) {
 // away from its map's home slot (so it is counted in `away`); the bucket is
 // the token rounded down to kBucketBytes. A fast token is the slot.
 constexpr uintptr_t kAwayTokenBit = 1;
+// A strict token with this bit set is a biased claim's (see "Bias").
+constexpr uintptr_t kBiasedTokenBit = 2;
+constexpr uintptr_t kTokenBits = kAwayTokenBit | kBiasedTokenBit;
 // Strict mode: a write's end leaves its site in the slot with this bit set,
 // so that the next writer's key is never read with this write's site.
 constexpr uintptr_t kEndedSiteBit = 1;
@@ -196,6 +201,27 @@ constexpr size_t kMapHoldCounters = size_t(1) << kMapHoldBits;
 constexpr unsigned kHoldsPerMap = 8;
 static_assert(kMapHoldBits == kStrictBucketBits,
               "the inline claim indexes the hold counters by bucket");
+
+//===----------------------------------------------------------------------===//
+// Bias (strict mode; runtime/bias.cpp has the protocol and its proof)
+//===----------------------------------------------------------------------===//
+//
+// A bucket's `bias` word: the index of the thread that owns the bucket in
+// its low 16 bits, with kBiasHeldBit while it does (its writes of maps whose
+// home slot holds their own tombstone then claim with plain stores), or
+// kBiasRevokingBit while another thread takes the bucket back from it;
+// kBiasNeverBit once the bucket has changed owner too often (a map shared
+// under a mutex): claims there are compare-and-swaps from then on. The bits
+// above kBiasStateMask count the bucket's revocations.
+constexpr uint64_t kBiasHeldBit = uint64_t(1) << 16;
+constexpr uint64_t kBiasRevokingBit = uint64_t(1) << 17;
+constexpr uint64_t kBiasNeverBit = uint64_t(1) << 18;
+constexpr uint64_t kBiasStateMask =
+    kThreadIndexMask | kBiasHeldBit | kBiasRevokingBit | kBiasNeverBit;
+// What the bias word holds, under kBiasStateMask, while ThreadIndex owns it.
+constexpr uint64_t BiasHeldBy(uint16_t ThreadIndex) {
+  return ThreadIndex | kBiasHeldBit;
+}
 
 // The types of the exported tables, defined by the runtime
 // (mapguard_internal.h) with the layout above.
@@ -215,6 +241,11 @@ MAPGUARD_ABI __mapguard::MapHoldCount
 // 0 under stress=1: the inline paths then find no slot of theirs and call
 // the runtime.
 MAPGUARD_ABI __thread uint16_t __mapguard_thread_index
+    __attribute__((tls_model("initial-exec")));
+// The calling thread's write marker (its own cache line, which a thread
+// revoking its bias reads): the key of the biased write it is making, else
+// 0, then that write's site. Set when the thread registers; null before.
+MAPGUARD_ABI __thread uint64_t *__mapguard_marker
     __attribute__((tls_model("initial-exec")));
 // 1 while the inline claims and checks may be used; 0 under stress=1, so
 // that every write and read calls the runtime.

@@ -67,10 +67,12 @@ struct alignas(kBucketBytes) Bucket {
   Slot slots[kSlotsPerBucket];
   // Writes in progress in this bucket away from their map's home slot.
   std::atomic<uint64_t> away;
-  uint64_t unused;
+  // The bucket's owner (mapguard_abi.h, "Bias"; bias.cpp).
+  std::atomic<uint64_t> bias;
 };
 static_assert(sizeof(Bucket) == kBucketBytes &&
-                  offsetof(Bucket, away) == kBucketAwayOffset,
+                  offsetof(Bucket, away) == kBucketAwayOffset &&
+                  offsetof(Bucket, bias) == kBucketBiasOffset,
               "a strict bucket as mapguard_abi.h lays it out");
 
 struct MapHoldCount {
@@ -145,6 +147,58 @@ int32_t ThreadTid(uint16_t ThreadIndex);
 // Into Name (at least 17 bytes): the name the thread of an index had when it
 // registered ("" if none).
 void RegisteredThreadName(uint16_t ThreadIndex, char *Name);
+
+//===----------------------------------------------------------------------===//
+// Biased buckets (bias.cpp)
+//===----------------------------------------------------------------------===//
+
+// B's bias word W says the bucket is Me's.
+inline bool BiasedTo(uint64_t W, uint16_t Me) {
+  return (W & kBiasStateMask) == BiasHeldBy(Me);
+}
+// Another thread owns the bucket, or it is being taken back: no claim there
+// may stand until ResolveBias.
+inline bool BiasBlocks(uint64_t W, uint16_t Me) {
+  return (W & (kBiasHeldBit | kBiasRevokingBit)) && !BiasedTo(W, Me);
+}
+// Nobody owns the bucket, and it may be granted.
+inline bool BiasGrantable(uint64_t W) {
+  return !(W & (kBiasHeldBit | kBiasRevokingBit | kBiasNeverBit));
+}
+// Revocations after which a bucket stays unbiased (tests raise it).
+extern unsigned g_max_bias_revocations;
+
+// At thread registration: points __mapguard_marker at the thread's marker.
+void SetUpMarker(uint16_t Index);
+// At startup: registers for membarrier (verbosity=1 says if it cannot).
+void StartBias();
+// Whether buckets may be granted: the bias option, no stress, membarrier.
+bool BiasUsable();
+// The owner's claim of Home (which holds its tombstone) with plain stores;
+// false if the bias was lost meanwhile (then AfterBiasLost, and claim as
+// usual). Its end: BiasedRelease.
+bool BiasedClaim(Bucket &B, Slot &Home, uint64_t MyKey, const Site *S);
+// Its two steps: the marker (site, then key), then the bias looked at again
+// (true: still the caller's); then the site and the key.
+bool BiasAnnounce(Bucket &B, uint64_t MyKey, const Site *S);
+void BiasedStore(Slot &Home, uint64_t MyKey, const Site *S);
+void BiasedRelease(Slot &Home, uint64_t MyKey, const Site *S);
+// After the owner's marker held MyKey and the bias was found lost: waits
+// for the revocation, takes back the key the revoker published, clears the
+// marker. Returns at once if the bias is still the caller's.
+__attribute__((noinline, cold)) void AfterBiasLost(Bucket &B, Slot &Home,
+                                                   uint64_t MyKey);
+// Returns once B is neither owned by nor being taken from another thread
+// (revoking it if need be).
+__attribute__((noinline, cold)) void ResolveBias(Bucket &B, uint16_t Me);
+// After Me's claim of its own tombstone in B, whose bias word was W: grants
+// Me the bucket if it may.
+__attribute__((noinline, cold)) void MaybeGrantBias(Bucket &B, uint16_t Me,
+                                                    uint64_t W);
+// In fork's child: every bucket unbiased.
+void ResetBiasAfterFork();
+// Revocations so far.
+uint64_t BiasRevocationCount();
 
 //===----------------------------------------------------------------------===//
 // Handoff holds and stress (holds.cpp)

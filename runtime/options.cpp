@@ -280,6 +280,7 @@ __attribute__((constructor(101))) static void InitializeRuntime() {
     InitOptionsOrDie(Text);
   LoadLearned();
   StartProfile();
+  StartBias();
   if (g_options.help)
     PrintOptionHelp(2);
   if (g_options.verbosity >= 1) {

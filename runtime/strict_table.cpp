@@ -77,7 +77,7 @@ static inline uintptr_t MakeToken(Slot *Mine, bool Away) {
   return uintptr_t(Mine) | (Away ? kAwayTokenBit : 0);
 }
 static inline Slot *TokenSlot(uintptr_t Token) {
-  return reinterpret_cast<Slot *>(Token & ~kAwayTokenBit);
+  return reinterpret_cast<Slot *>(Token & ~kTokenBits);
 }
 
 // Claims a free slot of B other than Home for MyKey, preferring the map's
@@ -85,8 +85,7 @@ static inline Slot *TokenSlot(uintptr_t Token) {
 // every other slot holds a write in progress. *Previous receives what the
 // slot held, *PreviousSite its site just before the claim.
 static Slot *TryClaimAway(Bucket &B, Slot *Home, uintptr_t Addr, uint64_t MyKey,
-                          const Site *S, uint64_t *Previous,
-                          const Site **PreviousSite) {
+                          uint64_t *Previous, const Site **PreviousSite) {
   for (;;) {
     Slot *Best = nullptr;
     uint64_t BestKey = 0;
@@ -109,9 +108,6 @@ static Slot *TryClaimAway(Bucket &B, Slot *Home, uintptr_t Addr, uint64_t MyKey,
     const Site *OldSite = Best->site.load(std::memory_order_relaxed);
     if (Best->key.compare_exchange_strong(BestKey, MyKey,
                                           std::memory_order_seq_cst)) {
-      // Release pairs with ReadOwnerSite's acquire: a reader that sees the
-      // site also sees the key it belongs to.
-      Best->site.store(S, std::memory_order_release);
       *Previous = BestKey;
       *PreviousSite = OldSite;
       return Best;
@@ -171,36 +167,62 @@ static uintptr_t FinishClaim(Bucket &B, Slot *Mine, bool Away, uintptr_t Addr,
 
 // Claims Addr's home slot if it is free, else a slot away from home
 // (counted); reports nothing. Mine is null when every slot holds a write in
-// progress.
+// progress, or when the bucket is biased to another thread (Blocked: the
+// claim was given back; ResolveBias, then claim again).
 struct Claimed {
   Slot *Mine;
   bool Away;
+  bool Blocked;
   uint64_t Previous;
   const Site *PreviousSite;
 };
 static Claimed ClaimSlot(uintptr_t Addr, uint64_t MyKey, const Site *S) {
   Bucket &B = StrictBucket(Addr);
   Slot &Home = HomeSlot(Addr);
+  Claimed C = {nullptr, false, false, 0, nullptr};
   uint64_t Key = Home.key.load(std::memory_order_relaxed);
   while (!IsActiveKey(Key)) {
     const Site *OldSite = Home.site.load(std::memory_order_relaxed);
     if (Home.key.compare_exchange_weak(Key, MyKey, std::memory_order_seq_cst)) {
-      Home.site.store(S, std::memory_order_release);
-      return {&Home, false, Key, OldSite};
+      C = {&Home, false, false, Key, OldSite};
+      break;
     }
   }
-  uint64_t Previous = 0;
-  const Site *PreviousSite = nullptr;
-  Slot *Mine = TryClaimAway(B, &Home, Addr, MyKey, S, &Previous, &PreviousSite);
-  if (Mine) // counted after the claim: see the argument above
+  if (!C.Mine) {
+    C.Away = true;
+    C.Mine = TryClaimAway(B, &Home, Addr, MyKey, &C.Previous, &C.PreviousSite);
+    if (!C.Mine)
+      return C;
+  }
+  // The bias after the claim, both seq_cst (bias.cpp's argument).
+  if (UNLIKELY(BiasBlocks(B.bias.load(std::memory_order_seq_cst),
+                          KeyThreadIndex(MyKey)))) {
+    // (A compare-and-swap: the owner may have stored over it. Its site was
+    // not stored yet.)
+    uint64_t Expected = MyKey;
+    C.Mine->key.compare_exchange_strong(Expected, C.Previous,
+                                        std::memory_order_seq_cst);
+    C.Mine = nullptr;
+    C.Blocked = true;
+    return C;
+  }
+  // Release pairs with ReadOwnerSite's acquire: a reader that sees the site
+  // also sees the key it belongs to.
+  C.Mine->site.store(S, std::memory_order_release);
+  if (C.Away) // counted after the claim: see the argument above
     B.away.fetch_add(1, std::memory_order_seq_cst);
-  return {Mine, true, Previous, PreviousSite};
+  return C;
 }
 
 uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
   if (!IsTrackable(Addr))
     return 0;
-  Claimed C = ClaimSlot(Addr, MakeKey(Addr, ThreadIndex()), S);
+  uint64_t MyKey = MakeKey(Addr, ThreadIndex());
+  Claimed C = ClaimSlot(Addr, MyKey, S);
+  while (C.Blocked) {
+    ResolveBias(StrictBucket(Addr), KeyThreadIndex(MyKey));
+    C = ClaimSlot(Addr, MyKey, S);
+  }
   if (!C.Mine)
     return 0;
   return MakeToken(C.Mine, C.Away);
@@ -218,7 +240,7 @@ __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
   // With halt_on_error=0 a conflict is reported once and the write goes on:
   // remember whom we reported so that a rescan does not repeat it.
   uint64_t Reported = 0;
-  for (unsigned Retry = 0;; ++Retry) {
+  for (unsigned Retry = 0;;) {
     // The home slot may hold this map's write already: ours (nested) or
     // another thread's (a conflict; the write then goes on elsewhere).
     uint64_t AtHome = Home.key.load(std::memory_order_seq_cst);
@@ -232,6 +254,10 @@ __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
     }
     // 1. Claim a slot.
     Claimed C = ClaimSlot(Addr, MyKey, S);
+    if (C.Blocked) {
+      ResolveBias(B, KeyThreadIndex(MyKey));
+      continue;
+    }
     if (C.Mine)
       return FinishClaim(B, C.Mine, C.Away, Addr, MyKey, S, C.Previous,
                          C.PreviousSite, &Reported);
@@ -239,7 +265,7 @@ __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
     // then wait for one to end, or give up.
     if (ScanForOthers(B, nullptr, Addr, MyKey, S, &Reported))
       return 0;
-    if (Retry == kMaxClaimRetries) {
+    if (Retry++ == kMaxClaimRetries) {
       g_untracked_writes.fetch_add(1, std::memory_order_relaxed);
       return 0;
     }
@@ -265,21 +291,43 @@ StrictBeginScan(Slot *Mine, uintptr_t Addr, uint64_t MyKey, const Site *S,
                      PreviousSite, &Reported);
 }
 
+// A biased claim whose bias was taken back after it announced itself (its
+// marker holds its key): undo what the revoker may have published, first.
+static inline void TakeBackLostBias(uintptr_t Addr, uint64_t MyKey) {
+  const uint64_t *Marker = __mapguard_marker;
+  if (UNLIKELY(Marker && __atomic_load_n(Marker, __ATOMIC_RELAXED) == MyKey))
+    AfterBiasLost(StrictBucket(Addr), HomeSlot(Addr), MyKey);
+}
+
 // The common case, in straight-line code: a registered thread, no stress,
-// a free home slot. The same seq_cst CAS and load of the count as the
-// general code's, so the argument above holds for it unchanged; anything
-// unusual goes to the general path. The begin hook asks for the line in
-// exclusive state at once (PREFETCHW), so the load and the CAS that follow
-// cost one transfer, not two.
+// and a bucket biased to the thread with its own tombstone at home (plain
+// stores, bias.cpp), or a free home slot: the same seq_cst CAS and loads of
+// the bias and the count as the general code's, so the arguments above hold
+// for it unchanged; anything unusual goes to the general path. The begin
+// hook asks for the line in exclusive state at once (PREFETCHW), so the
+// loads and the CAS that follow cost one transfer, not two.
 MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   uintptr_t Addr = uintptr_t(Map);
   uint16_t Index = t_thread_index;
-  if (UNLIKELY(!IsTrackable(Addr) || Index == 0 || g_options.stress))
+  if (UNLIKELY(!IsTrackable(Addr) || Index == 0 || g_options.stress)) {
+    if (IsTrackable(Addr) && Index != 0)
+      TakeBackLostBias(Addr, MakeKey(Addr, Index));
     return StrictBeginSlow(Addr, S);
+  }
   uint64_t MyKey = MakeKey(Addr, Index);
   Slot *Mine = &HomeSlot(Addr);
+  Bucket &B = BucketOf(Mine);
   PrefetchForWrite(Mine);
+  TakeBackLostBias(Addr, MyKey);
   uint64_t Previous = Mine->key.load(std::memory_order_relaxed);
+  uint64_t Bias = B.bias.load(std::memory_order_relaxed);
+  if (Previous == (MyKey | kTombBit) && BiasedTo(Bias, Index) &&
+      __atomic_load_n(__mapguard_marker, __ATOMIC_RELAXED) == 0) {
+    if (LIKELY(BiasedClaim(B, *Mine, MyKey, S)))
+      return uintptr_t(Mine) | kBiasedTokenBit;
+    AfterBiasLost(B, *Mine, MyKey);
+    return StrictBeginSlow(Addr, S);
+  }
   // The last write's site, for learn_path's record of handoffs (the same
   // cache line).
   const Site *PreviousSite = Mine->site.load(std::memory_order_relaxed);
@@ -287,9 +335,19 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
       UNLIKELY(!Mine->key.compare_exchange_strong(Previous, MyKey,
                                                   std::memory_order_seq_cst)))
     return StrictBeginSlow(Addr, S);
+  Bias = B.bias.load(std::memory_order_seq_cst);
+  if (UNLIKELY(BiasBlocks(Bias, Index))) {
+    uint64_t Expected = MyKey;
+    Mine->key.compare_exchange_strong(Expected, Previous,
+                                      std::memory_order_seq_cst);
+    ResolveBias(B, Index);
+    return StrictBeginSlow(Addr, S);
+  }
   Mine->site.store(S, std::memory_order_release);
-  if (UNLIKELY(BucketOf(Mine).away.load(std::memory_order_seq_cst) != 0))
+  if (UNLIKELY(B.away.load(std::memory_order_seq_cst) != 0))
     return StrictBeginScan(Mine, Addr, MyKey, S, Previous, PreviousSite);
+  if (UNLIKELY(Previous == (MyKey | kTombBit) && BiasGrantable(Bias)))
+    MaybeGrantBias(B, Index, Bias);
   // The map's last write was another thread's (or another map's), and
   // NoteHandoff may still have something to do (the thread's first hold,
   // or the map's). Computed without branches: a map shared under a mutex
@@ -341,6 +399,8 @@ MAPGUARD_ABI void __mapguard_write_end(void *Map, const Site *S,
   // The thread has an index: its begin hook gave it one.
   uint64_t MyKey = MakeKey(Addr, t_thread_index);
   Slot *Mine = TokenSlot(Token);
+  if (Token & kBiasedTokenBit)
+    return BiasedRelease(*Mine, MyKey, S);
   // The common case: a write at home (the token's low bit clear), nobody
   // away from home in the bucket, and our key still in the slot.
   bool Unusual = (Token & kAwayTokenBit) |

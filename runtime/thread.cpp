@@ -54,6 +54,7 @@ uint16_t __mapguard::RegisterThread() {
   g_thread_name[Index][0].store(Name[0], std::memory_order_relaxed);
   g_thread_name[Index][1].store(Name[1], std::memory_order_relaxed);
   t_thread_index = Index;
+  SetUpMarker(Index);
   PublishThreadIndex();
   return Index;
 }
@@ -95,6 +96,7 @@ static void AfterForkInChild() {
     if (B.away.load(std::memory_order_relaxed))
       B.away.store(0, std::memory_order_relaxed);
   }
+  ResetBiasAfterFork();
   for (Slot &S : __mapguard_fast_table)
     ClearSlot(S);
   ResetReportLockAfterFork();

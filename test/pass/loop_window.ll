@@ -112,7 +112,7 @@ exit:
 ; CHECK:         [[TOK1:%.*]] = load i64, ptr %mapguard.loop.token
 ; CHECK:         icmp ne i64 [[TOK1]], 0
 ; CHECK:       mapguard.loop.site{{[0-9]+}}:
-; CHECK-NEXT:    [[MASKED1:%.*]] = and i64 [[TOK1]], -2
+; CHECK-NEXT:    [[MASKED1:%.*]] = and i64 [[TOK1]], -4
 ; CHECK-NEXT:    [[SLOT1:%.*]] = inttoptr i64 [[MASKED1]] to ptr
 ; CHECK-NEXT:    [[FIELD1:%.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr [[SLOT1]], i32 0, i32 1
 ; CHECK-NEXT:    store atomic ptr [[FIRST]], ptr [[FIELD1]] release, align 8

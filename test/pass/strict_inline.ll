@@ -1,11 +1,15 @@
 ; Strict mode (the default) emits the common case of a write inline: the
-; map's home slot in its bucket of the strict table, claimed with a seq_cst
-; compare-and-swap when it is free and the runtime need not see the claim
-; (the thread's own tombstone, or the quiet cases of fast_mode.ll), then the
-; bucket's count of writes away from home, which must be 0 (else the claim
-; is given back and the runtime asked). The end releases with two stores
-; when the count is still 0 and the slot still holds the key; an invoke gets
-; that end on both its destinations. -mapguard-inline=0 calls the hooks.
+; map's home slot in its bucket of the strict table. The thread's own
+; tombstone in a bucket biased to the thread is claimed with plain stores
+; (runtime/bias.cpp); otherwise a free slot is claimed with a seq_cst
+; compare-and-swap when the runtime need not see the claim (the quiet cases
+; of fast_mode.ll, or the own tombstone in a bucket never biased again),
+; then the bucket's count of writes away from home must be 0 and its bias
+; not another thread's (else the claim is given back and the runtime
+; asked). The end releases with two stores when the count is still 0 and
+; the slot still holds the key (a biased end also clears the marker and
+; looks at the bias again); an invoke gets that end on both its
+; destinations. -mapguard-inline=0 calls the hooks.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s --check-prefix=CALLS
 
@@ -18,9 +22,11 @@ declare i64 @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5eraseERS3_(ptr, ptr)
 declare i32 @__gxx_personality_v0(...)
 
 ; CHECK: @__mapguard_strict_table = external {{(dso_local )?}}global [4096 x { [3 x { i64, ptr }], i64, i64 }]
+; CHECK: @__mapguard_marker = external {{(dso_local )?}}thread_local(initialexec) global ptr
 ; CHECK: @__mapguard_map_holds = external {{(dso_local )?}}global [4096 x i8]
 ; CALLS-NOT: @__mapguard_strict_table
 ; CALLS-NOT: @__mapguard_map_holds
+; CALLS-NOT: @__mapguard_marker
 
 ; CHECK-LABEL: define void @clear(
 ; CHECK:         %[[ADDR:.*]] = ptrtoint ptr %m to i64
@@ -37,37 +43,123 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK:         %[[HOME:mapguard.home]] = lshr i64 %[[H5]], 16
 ; CHECK:         %[[SLOT:mapguard.slot]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 0, i64 %[[HOME]]
 ; CHECK:         %[[CTOK:.*]] = ptrtoint ptr %[[SLOT]] to i64
+; CHECK-NEXT:    %[[BTOK:.*]] = or i64 %[[CTOK]], 2
 ; CHECK:         %[[SEEN:mapguard.seen]] = load atomic i64, ptr %[[SLOT]] monotonic
 ; CHECK:         %[[ISOWN:.*]] = icmp eq i64 %[[SEEN]], %[[TOMB]]
-; CHECK:         br i1 %mapguard.own, label %mapguard.claim, label %mapguard.check
+; CHECK:         %[[SITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
+; CHECK:         %[[MINE:mapguard.mine]] = or i64 %{{.*}}, 65536
+; CHECK-NEXT:    br i1 %mapguard.own, label %mapguard.own.tomb, label %mapguard.check
 ; CHECK:       mapguard.check:
 ; CHECK:         br i1 %mapguard.quiet, label %mapguard.claim, label %mapguard.begin.slow
 ; CHECK:       mapguard.claim:
-; CHECK-NEXT:    %[[SITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
 ; CHECK-NEXT:    %[[CAS:.*]] = cmpxchg ptr %[[SLOT]], i64 %[[SEEN]], i64 %[[KEY]] seq_cst seq_cst
 ; CHECK-NEXT:    %[[WON:.*]] = extractvalue { i64, i1 } %[[CAS]], 1
-; CHECK-NEXT:    br i1 %[[WON]], label %mapguard.claimed, label %mapguard.begin.slow
+; CHECK-NEXT:    br i1 %[[WON]], label %mapguard.checked, label %mapguard.begin.slow
 ; CHECK:       mapguard.begin.slow:
 ; CHECK-NEXT:    %[[STOK:.*]] = call i64 @__mapguard_write_begin(ptr %m, ptr @[[SITE:__mapguard_site[.0-9]*]])
 ; CHECK-NEXT:    br label %mapguard.begun
-; CHECK:       mapguard.claimed:
-; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[SITEP]] release
+; The thread's own tombstone: the bucket's bias (its field 2) decides.
+; CHECK:       mapguard.own.tomb:
+; CHECK-NEXT:    %[[BIASP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 2
+; CHECK-NEXT:    %[[BIAS:.*]] = load atomic i64, ptr %[[BIASP]] monotonic
+; CHECK-NEXT:    %[[STATE:.*]] = and i64 %[[BIAS]], 524287
+; CHECK-NEXT:    %[[ISMINE:.*]] = icmp eq i64 %[[STATE]], %[[MINE]]
+; CHECK-NEXT:    br i1 %[[ISMINE]], label %mapguard.bias.mine, label %mapguard.unbiased
+; After the claim, the bucket's count of writes away from home and its
+; bias, both seq_cst: a write away from home, or a bucket another thread
+; holds (kBiasHeldBit | kBiasRevokingBit) and not this one, and the claim is
+; given back with a compare-and-swap and the runtime asked.
+; CHECK:       mapguard.checked:
 ; CHECK-NEXT:    %[[AWAYP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 1
 ; CHECK-NEXT:    %[[AWAY:.*]] = load atomic i64, ptr %[[AWAYP]] seq_cst
-; CHECK-NEXT:    %[[ALONE:.*]] = icmp eq i64 %[[AWAY]], 0
-; CHECK-NEXT:    br i1 %[[ALONE]], label %mapguard.begun, label %mapguard.give.back
+; CHECK-NEXT:    %[[BIASP2:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 2
+; CHECK-NEXT:    %[[BIAS2:mapguard.bias]] = load atomic i64, ptr %[[BIASP2]] seq_cst
+; CHECK-NEXT:    %[[TAKEN:.*]] = and i64 %[[BIAS2]], 196608
+; CHECK-NEXT:    %[[ISTAKEN:.*]] = icmp ne i64 %[[TAKEN]], 0
+; CHECK-NEXT:    %[[STATE2:.*]] = and i64 %[[BIAS2]], 524287
+; CHECK-NEXT:    %[[OTHER:.*]] = icmp ne i64 %[[STATE2]], %[[MINE]]
+; CHECK-NEXT:    %[[BLOCKED:.*]] = and i1 %[[ISTAKEN]], %[[OTHER]]
+; CHECK-NEXT:    %[[NOTALONE:.*]] = icmp ne i64 %[[AWAY]], 0
+; CHECK-NEXT:    %[[BACK:.*]] = or i1 %[[NOTALONE]], %[[BLOCKED]]
+; CHECK-NEXT:    br i1 %[[BACK]], label %mapguard.give.back, label %mapguard.claimed
+; CHECK:       mapguard.claimed:
+; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[SITEP]] release
+; CHECK-NEXT:    br label %mapguard.begun
 ; CHECK:       mapguard.give.back:
-; CHECK-NEXT:    store atomic ptr null, ptr %[[SITEP]] monotonic
-; CHECK-NEXT:    store atomic i64 %[[SEEN]], ptr %[[SLOT]] release
+; CHECK-NEXT:    cmpxchg ptr %[[SLOT]], i64 %[[KEY]], i64 %[[SEEN]] seq_cst seq_cst
 ; CHECK-NEXT:    br label %mapguard.begin.slow
+; Biased to this thread: unless its marker holds an outer write, the site
+; and the key go into the marker, then (a compiler barrier) the bias is
+; loaded again, then the site and the key are stored into the slot.
+; CHECK:       mapguard.bias.mine:
+; CHECK-NEXT:    %[[MTLS:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_marker)
+; CHECK-NEXT:    %[[MARKER:mapguard.marker]] = load ptr, ptr %[[MTLS]]
+; CHECK-NEXT:    %[[OUTER:.*]] = load atomic i64, ptr %[[MARKER]] monotonic
+; CHECK-NEXT:    %[[FREE:.*]] = icmp eq i64 %[[OUTER]], 0
+; CHECK-NEXT:    br i1 %[[FREE]], label %mapguard.announce, label %mapguard.begin.slow
+; A bucket that will never be biased again (kBiasNeverBit) claims with the
+; compare-and-swap; otherwise the runtime grants, revokes or waits.
+; CHECK:       mapguard.unbiased:
+; CHECK-NEXT:    %[[NEVER:.*]] = and i64 %[[BIAS]], 262144
+; CHECK-NEXT:    %[[ISNEVER:.*]] = icmp ne i64 %[[NEVER]], 0
+; CHECK-NEXT:    br i1 %[[ISNEVER]], label %mapguard.claim, label %mapguard.begin.slow
+; CHECK:       mapguard.announce:
+; CHECK-NEXT:    %[[MSITE:.*]] = getelementptr i8, ptr %[[MARKER]], i64 8
+; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[MSITE]] monotonic
+; CHECK-NEXT:    store atomic i64 %[[KEY]], ptr %[[MARKER]] release
+; CHECK-NEXT:    fence syncscope("singlethread") seq_cst
+; CHECK-NEXT:    %[[AGAIN:.*]] = load atomic i64, ptr %[[BIASP]] acquire
+; CHECK-NEXT:    %[[STATE3:.*]] = and i64 %[[AGAIN]], 524287
+; CHECK-NEXT:    %[[STILLMINE:.*]] = icmp eq i64 %[[STATE3]], %[[MINE]]
+; CHECK-NEXT:    br i1 %[[STILLMINE]], label %mapguard.biased, label %mapguard.begin.slow
+; CHECK:       mapguard.biased:
+; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[SITEP]] monotonic
+; CHECK-NEXT:    store atomic i64 %[[KEY]], ptr %[[SLOT]] release
+; CHECK-NEXT:    br label %mapguard.begun
+; The token: the slot, with kBiasedTokenBit (2) when biased.
 ; CHECK:       mapguard.begun:
-; CHECK-NEXT:    %[[TOK:.*]] = phi i64 [ %[[CTOK]], %mapguard.claimed ], [ %[[STOK]], %mapguard.begin.slow ]
+; CHECK-NEXT:    %[[TOK:.*]] = phi i64 [ %[[CTOK]], %mapguard.claimed ], [ %[[STOK]], %mapguard.begin.slow ], [ %[[BTOK]], %mapguard.biased ]
 ; CHECK-NEXT:    call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %m)
 ; CHECK-NEXT:    %[[OPEN:.*]] = icmp ne i64 %[[TOK]], 0
 ; CHECK-NEXT:    br i1 %[[OPEN]], label %mapguard.end,
-; The end: the slot is the token less its low bit (set: a write away from
-; home), the count is in the token's cache line.
 ; CHECK:       mapguard.end:
+; CHECK-NEXT:    %[[TB:.*]] = and i64 %[[TOK]], 2
+; CHECK-NEXT:    %[[ISB:.*]] = icmp ne i64 %[[TB]], 0
+; CHECK-NEXT:    br i1 %[[ISB]], label %mapguard.end.biased, label %mapguard.end.cas
+; A biased end: if the slot still holds the key, the ended site and the
+; tombstone, then the marker cleared, then (a compiler barrier) the bias
+; loaded again: the runtime's end if it was lost meanwhile.
+; CHECK:       mapguard.end.biased:
+; CHECK-NEXT:    %[[BT1:.*]] = and i64 %[[TOK]], -4
+; CHECK-NEXT:    %[[BP:.*]] = inttoptr i64 %[[BT1]] to ptr
+; CHECK-NEXT:    %[[BNOW:.*]] = load atomic i64, ptr %[[BP]] monotonic
+; CHECK-NEXT:    %[[BSTILL:.*]] = icmp eq i64 %[[BNOW]], %[[KEY]]
+; CHECK-NEXT:    br i1 %[[BSTILL]], label %mapguard.biased.release, label %mapguard.biased.end.slow
+; CHECK:       mapguard.biased.release:
+; CHECK-NEXT:    %[[BSITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[BP]], i32 0, i32 1
+; CHECK-NEXT:    store atomic ptr getelementptr {{(inbounds )?}}(i8, ptr @[[SITE]], i64 1), ptr %[[BSITEP]] monotonic
+; CHECK-NEXT:    %[[BREL:.*]] = or i64 %[[KEY]], -9223372036854775808
+; CHECK-NEXT:    store atomic i64 %[[BREL]], ptr %[[BP]] release
+; CHECK-NEXT:    %[[MTLS2:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_marker)
+; CHECK-NEXT:    %[[MARKER2:.*]] = load ptr, ptr %[[MTLS2]]
+; CHECK-NEXT:    store atomic i64 0, ptr %[[MARKER2]] monotonic
+; CHECK-NEXT:    fence syncscope("singlethread") seq_cst
+; CHECK-NEXT:    %[[BL:.*]] = and i64 %[[TOK]], -64
+; CHECK-NEXT:    %[[BLINE:.*]] = inttoptr i64 %[[BL]] to ptr
+; CHECK-NEXT:    %[[BBIASP:.*]] = getelementptr inbounds{{( nuw)?}} { [3 x { i64, ptr }], i64, i64 }, ptr %[[BLINE]], i32 0, i32 2
+; CHECK-NEXT:    %[[BBIAS:.*]] = load atomic i64, ptr %[[BBIASP]] acquire
+; CHECK-NEXT:    %[[IDX:.*]] = and i64 %[[KEY]], 65535
+; CHECK-NEXT:    %[[MYHELD:.*]] = or i64 %[[IDX]], 65536
+; CHECK-NEXT:    %[[BSTATE:.*]] = and i64 %[[BBIAS]], 524287
+; CHECK-NEXT:    %[[LOST:mapguard.lost]] = icmp ne i64 %[[BSTATE]], %[[MYHELD]]
+; CHECK-NEXT:    br i1 %[[LOST]], label %mapguard.bias.lost,
+; CHECK:       mapguard.bias.lost:
+; CHECK-NEXT:    call void @__mapguard_write_end(ptr %m, ptr @[[SITE]], i64 %[[TOK]])
+; CHECK:       mapguard.biased.end.slow:
+; CHECK-NEXT:    call void @__mapguard_write_end(ptr %m, ptr @[[SITE]], i64 %[[TOK]])
+; The compare-and-swap claim's end: the slot is the token less its low bit
+; (set: a write away from home), the count is in the token's cache line.
+; CHECK:       mapguard.end.cas:
 ; CHECK-NEXT:    %[[T1:.*]] = and i64 %[[TOK]], -2
 ; CHECK-NEXT:    %[[P:.*]] = inttoptr i64 %[[T1]] to ptr
 ; CHECK-NEXT:    %[[T2:.*]] = and i64 %[[TOK]], -64
@@ -106,6 +198,8 @@ define void @clear(ptr %m) {
 ; CHECK-NEXT:            to label %ok unwind label %lpad
 ; CHECK:       ok:
 ; CHECK-NEXT:    icmp ne i64 %[[ETOK]], 0
+; CHECK:       mapguard.biased.release:
+; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.release:
 ; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.end.slow:
@@ -115,6 +209,8 @@ define void @clear(ptr %m) {
 ; CHECK-NEXT:    %lp = landingpad { ptr, i32 }
 ; CHECK-NEXT:            cleanup
 ; CHECK-NEXT:    icmp ne i64 %[[ETOK]], 0
+; CHECK:       mapguard.biased.release{{[0-9]+}}:
+; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.release{{[0-9]+}}:
 ; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.end.slow{{[0-9]+}}:

@@ -226,13 +226,14 @@ TEST(OptionsTest, PrintOptions) {
   char Buf[512] = {};
   fread(Buf, 1, sizeof(Buf) - 1, F);
   fclose(F);
-  EXPECT_EQ(std::string(Buf),
-            "==" + std::to_string(getpid()) +
-                "==MapGuard: options halt_on_error=1 exitcode=66 "
-                "log_path=stderr report_format=text verbosity=1 "
-                "handoff_hold_us=1000 busy_hold_us=20000 learn_path= "
-                "profile_path= profile_signal=0 strip_path_prefix= "
-                "stack_depth=16 external_symbolizer_path= stress=0 help=0\n");
+  EXPECT_EQ(
+      std::string(Buf),
+      "==" + std::to_string(getpid()) +
+          "==MapGuard: options halt_on_error=1 exitcode=66 "
+          "log_path=stderr report_format=text verbosity=1 "
+          "handoff_hold_us=1000 busy_hold_us=20000 learn_path= "
+          "profile_path= profile_signal=0 strip_path_prefix= "
+          "stack_depth=16 external_symbolizer_path= bias=1 stress=0 help=0\n");
 }
 
 // What an option's default looks like in the help.
@@ -329,7 +330,7 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       "log_path=stderr report_format=text verbosity=1 handoff_hold_us=1000 "
       "busy_hold_us=20000 learn_path= profile_path= profile_signal=0 "
       "strip_path_prefix= stack_depth=16 external_symbolizer_path= "
-      "stress=0 help=0\n"
+      "bias=1 stress=0 help=0\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
       "table bucket full\\)\n$");
 }

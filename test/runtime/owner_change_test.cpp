@@ -8,6 +8,12 @@
 // overlapped, and at least one when one did: no overlap missed, no report
 // invented, across thousands of owner changes of every map.
 //
+// Strict mode runs the rounds three ways: with bias=0 (every claim a
+// compare-and-swap); with bias=1, where the first writer writes its map
+// three times, so that its bucket is biased to it and its later writes are
+// plain stores, and every handoff revokes the bias (runtime/bias.cpp); and
+// with bias=1 and single writes.
+//
 //===----------------------------------------------------------------------===//
 
 #include "test_util.h"
@@ -55,16 +61,20 @@ void Wait(const std::atomic<bool> &Flag) {
     std::this_thread::yield();
 }
 
-class OwnerChangeTest : public ::testing::TestWithParam<Mode> {};
-
-INSTANTIATE_TEST_SUITE_P(Modes, OwnerChangeTest, BothModes(), ModeParamName);
+// How a run treats strict mode's bias: off, or on with the first writer of
+// each pair writing once or (Repeated) three times in a row.
+enum class Bias { Off, Single, Repeated };
 
 // The rounds, in a child process (the reports they print must not count
 // in later tests' parent process); the child's exit status tells.
-void RunRounds(Mode M) {
+void RunRounds(Mode M, Bias Biased) {
   using __mapguard::g_options;
   g_options.halt_on_error = false;
   g_options.handoff_hold_us = 0; // thousands of handoffs: no waiting
+  g_options.bias = Biased != Bias::Off;
+  __mapguard::g_max_bias_revocations = 0xffff; // never give up on a bucket
+  const int Writes = Biased == Bias::Repeated ? 3 : 1;
+  const uint64_t RevokedBefore = __mapguard::BiasRevocationCount();
   // Strict mode: three maps sharing a home slot (the second and third write
   // away from home while the first is at it) and three sharing a bucket.
   // Fast mode has one slot per hash value and keeps best effort where maps
@@ -114,6 +124,8 @@ void RunRounds(Mode M) {
         Pair &P = Pairs[I];
         uintptr_t Map = Maps[I];
         if (T == P.First) {
+          for (int W = 1; W < Writes; ++W)
+            End(M, Map, &kFirstSite, Begin(M, Map, &kFirstSite));
           uintptr_t Token = Begin(M, Map, &kFirstSite);
           if (P.Overlap) {
             P.FirstIn.store(true, std::memory_order_release);
@@ -154,23 +166,53 @@ void RunRounds(Mode M) {
 
   size_t Held = M == Mode::Strict ? __mapguard::StrictTableOccupancy()
                                   : __mapguard::FastTableOccupancy();
+  uint64_t Revoked = __mapguard::BiasRevocationCount() - RevokedBefore;
   std::fprintf(stderr,
                "rounds with an overlap %llu, missed %llu, rounds without "
-               "that reported %llu, slots held %zu, away %llu\n",
+               "that reported %llu, slots held %zu, away %llu\n"
+               "bias revocations %llu\n",
                (unsigned long long)Overlaps.load(),
                (unsigned long long)Missed.load(),
                (unsigned long long)Invented.load(), Held,
-               (unsigned long long)__mapguard::StrictAwayCount());
+               (unsigned long long)__mapguard::StrictAwayCount(),
+               (unsigned long long)Revoked);
+  // Repeated writes bias buckets, and the handoffs then revoke them (at
+  // least once a round); without bias nothing is ever revoked.
+  bool BiasOk = Biased == Bias::Repeated ? Revoked >= uint64_t(kRounds)
+                : Biased == Bias::Off    ? Revoked == 0
+                                         : true;
   bool Ok = Overlaps.load() == kRounds / 2 && Missed.load() == 0 &&
             Invented.load() == 0 && Held == 0 &&
-            __mapguard::StrictAwayCount() == 0;
+            __mapguard::StrictAwayCount() == 0 && BiasOk;
   _exit(Ok ? 0 : 1); // before the runtime's exit handlers, which would
                      // turn the reports into exitcode
 }
 
+struct RunKind {
+  Mode M;
+  Bias Biased;
+};
+
+class OwnerChangeTest : public ::testing::TestWithParam<RunKind> {};
+
+std::string RunName(const ::testing::TestParamInfo<RunKind> &Info) {
+  static const char *const Names[] = {"BiasOff", "Bias", "BiasRepeated"};
+  return std::string(Info.param.M == Mode::Strict ? "Strict" : "Fast") +
+         Names[int(Info.param.Biased)];
+}
+
+INSTANTIATE_TEST_SUITE_P(Runs, OwnerChangeTest,
+                         ::testing::Values(RunKind{Mode::Strict, Bias::Off},
+                                           RunKind{Mode::Strict, Bias::Single},
+                                           RunKind{Mode::Strict,
+                                                   Bias::Repeated},
+                                           RunKind{Mode::Fast, Bias::Off}),
+                         RunName);
+
 TEST_P(OwnerChangeTest, EveryOverlapFoundAndNothingElse) {
-  Mode M = GetParam();
-  ChildResult R = RunInChild([M] { RunRounds(M); });
+  RunKind P = GetParam();
+  ChildResult R = RunInChild([P] { RunRounds(P.M, P.Biased); });
+  fprintf(stdout, "%s", R.err.c_str());
   ASSERT_TRUE(WIFEXITED(R.status)) << R.err;
   EXPECT_EQ(WEXITSTATUS(R.status), 0) << R.err;
   EXPECT_NE(R.err.find("rounds with an overlap " + std::to_string(kRounds / 2) +
