@@ -36,13 +36,17 @@
 //                   if (token->key == key) token->key = tomb;
 //                   else __mapguard_write_end_fast(map, site, token);
 //                 }
-//   strict begin: if (inline && CAS(slot->key, seen, key)) {   // seq_cst
-//                   slot->site = site;
-//                   if (bucket->away == 0) token = slot;
-//                   else { slot->site = 0; slot->key = seen;   // give back
+//   strict begin: if (seen == tomb && the bucket is biased to the thread)
+//                   <plain stores: HookEmitterStrict.cpp; token has
+//                    kBiasedTokenBit>
+//                 else if (inline && CAS(slot->key, seen, key)) { // seq_cst
+//                   if (bucket->away == 0 && no other thread holds the
+//                       bucket's bias) { slot->site = site; token = slot; }
+//                   else { CAS(slot->key, key, seen);           // give back
 //                          token = __mapguard_write_begin(map, site); }
 //                 } else token = __mapguard_write_begin(map, site);
-//   strict end:   if (token) {
+//   strict end:   if (token & kBiasedTokenBit) <HookEmitterStrict.cpp>
+//                 else if (token) {
 //                   slot = token & ~kAwayTokenBit;
 //                   if (bucket(token)->away == 0 && slot->key == key)
 //                     { slot->site = site | kEndedSiteBit; slot->key = tomb; }

@@ -32,9 +32,9 @@
 // own key over the claim.
 //
 //===----------------------------------------------------------------------===//
+#include "../runtime/mapguard_abi.h"
 #include "HookEmitter.h"
 #include "LLVMCompat.h"
-#include "../runtime/mapguard_abi.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
@@ -97,9 +97,8 @@ BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
   Value *Taken = B.CreateICmpNE(
       B.CreateAnd(Bias, B.getInt64(abi::kBiasHeldBit | abi::kBiasRevokingBit)),
       B.getInt64(0));
-  Value *Blocked =
-      B.CreateAnd(Taken, B.CreateICmpNE(biasState(B, Bias), MyHeld),
-                  "mapguard.blocked");
+  Value *Blocked = B.CreateAnd(
+      Taken, B.CreateICmpNE(biasState(B, Bias), MyHeld), "mapguard.blocked");
   MDBuilder MDB(Ctx);
   B.CreateCondBr(B.CreateOr(B.CreateICmpNE(Away, B.getInt64(0)), Blocked),
                  GiveBack, Claimed, compat::unlikelyBranchWeights(MDB));
@@ -138,15 +137,15 @@ BasicBlock *HookEmitter::emitBiasedClaim(IRBuilder<> &B, Value *Slot,
   // Not the thread's: a bucket that is never biased again claims with the
   // CAS; the runtime grants, revokes or waits otherwise.
   B.SetInsertPoint(Unbiased);
-  B.CreateCondBr(B.CreateICmpNE(B.CreateAnd(Bias, B.getInt64(
-                                                      abi::kBiasNeverBit)),
-                                B.getInt64(0)),
-                 Claim, Slow, Likely);
+  B.CreateCondBr(
+      B.CreateICmpNE(B.CreateAnd(Bias, B.getInt64(abi::kBiasNeverBit)),
+                     B.getInt64(0)),
+      Claim, Slow, Likely);
   // The thread's: unless its marker holds an outer write, announce the
   // write there, then look at the bias again.
   B.SetInsertPoint(Mine);
-  LoadInst *MarkerPtr =
-      B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker), "mapguard.marker");
+  LoadInst *MarkerPtr = B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker),
+                                     "mapguard.marker");
   MarkerPtr->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
   LoadInst *Outer = loadSlotWord(B, MarkerPtr, AtomicOrdering::Monotonic);
   B.CreateCondBr(B.CreateICmpEQ(Outer, B.getInt64(0)), Announce, Slow, Likely);
@@ -185,10 +184,12 @@ void HookEmitter::emitBiasedEnd(IRBuilder<> &B, const OpenWrite &W,
                                 Value *Site) {
   Instruction *Here = &*B.GetInsertPoint();
   Value *Slot = B.CreateIntToPtr(
-      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, ~uint64_t(abi::kTokenBits))),
+      B.CreateAnd(W.Token,
+                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kTokenBits))),
       PtrTy);
-  Value *Still = B.CreateICmpEQ(loadSlotWord(B, Slot, AtomicOrdering::Monotonic),
-                                W.Key, "mapguard.still");
+  Value *Still =
+      B.CreateICmpEQ(loadSlotWord(B, Slot, AtomicOrdering::Monotonic), W.Key,
+                     "mapguard.still");
   Here->getParent()->setName("mapguard.end.biased");
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
   SplitBlockAndInsertIfThenElse(Still, Here, &ThenTerm, &ElseTerm, Likely);
@@ -201,8 +202,8 @@ void HookEmitter::emitBiasedEnd(IRBuilder<> &B, const OpenWrite &W,
   // revoker may have published.
   B.SetInsertPoint(ThenTerm);
   emitStrictRelease(B, Slot, W.Key, Site);
-  LoadInst *MarkerPtr =
-      B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker), "mapguard.marker");
+  LoadInst *MarkerPtr = B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker),
+                                     "mapguard.marker");
   MarkerPtr->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
   storeSlotWord(B, B.getInt64(0), MarkerPtr, AtomicOrdering::Monotonic);
   B.CreateFence(AtomicOrdering::SequentiallyConsistent,

@@ -61,8 +61,7 @@ constexpr unsigned kPublishTries = 10000;
 constexpr size_t kMarkerWords = kBucketBytes / sizeof(uint64_t);
 constexpr size_t kMarkerBytes = size_t(kThreadIndexMask + 1) * kBucketBytes;
 
-__thread uint64_t *__mapguard_marker
-    __attribute__((tls_model("initial-exec")));
+__thread uint64_t *__mapguard_marker __attribute__((tls_model("initial-exec")));
 // A thread's marker when the markers could not be mapped (no bias then).
 static __thread uint64_t t_own_marker[2]
     __attribute__((tls_model("initial-exec")));

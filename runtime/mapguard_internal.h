@@ -25,6 +25,7 @@
 //   holds.cpp         handoff holds and stress delays
 //   learn.cpp         learn_path: near misses kept from one run to the next
 //   strict_table.cpp  strict mode's buckets and hooks
+//   bias.cpp          strict mode's biased buckets: claims by plain stores
 //   fast_table.cpp    fast mode's slots and hooks
 //   reads.cpp         read and iteration checks, read windows
 //   report.cpp        the "concurrent map writes" report, halt or count

@@ -435,6 +435,8 @@ void __mapguard::ReportAtExit() {
     Output Out(Fd, Buf, sizeof(Buf));
     Out.pid().str("MapGuard: ").dec(UntrackedWriteCount());
     Out.str(" map write(s) went untracked (flag table bucket full)\n");
+    Out.pid().str("MapGuard: ").dec(BiasRevocationCount());
+    Out.str(" biased bucket(s) taken back by another thread's write\n");
     Out.flush();
   }
   uint64_t N = ReportCount();

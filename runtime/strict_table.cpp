@@ -48,6 +48,10 @@
 //       release before scanning O's slot, which O held until after its end
 //       scan) or preceded it (O's call had returned before H's began).
 //
+// Every claim loads the bucket's bias after it (seq_cst) and gives the slot
+// back when another thread holds the bucket: that thread's writes there are
+// plain stores (bias.cpp, which extends this argument to them).
+//
 // Free of false positives: a key without kTombBit is present only while its
 // owner is between begin and end (every begin is matched by an end on every
 // path), two maps that share a bucket have different keys, and so a map born

@@ -24,6 +24,7 @@ std::unordered_map<int, int, GateHash> table;
 // CHECK-NEXT: ==[[PID]]==ERROR: MapGuard: concurrent map writes
 // CHECK: ==[[PID]]==ERROR: MapGuard: concurrent map writes
 // CHECK: ==[[PID]]==MapGuard: 0 map write(s) went untracked
+// CHECK-NEXT: ==[[PID]]==MapGuard: {{[0-9]+}} biased bucket(s) taken back by another thread's write
 // CHECK-NEXT: ==[[PID]]==MapGuard: 2 concurrent map write report(s)
 // CHECK: SUMMARY: MapGuard: 2 concurrent map write report(s)
 

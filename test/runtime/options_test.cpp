@@ -332,7 +332,9 @@ TEST_F(StartupDeathTest, VerbosityPrintsTheOptionsAtStartupAndExit) {
       "strip_path_prefix= stack_depth=16 external_symbolizer_path= "
       "bias=1 stress=0 help=0\n"
       "==[0-9]+==MapGuard: [0-9]+ map write\\(s\\) went untracked \\(flag "
-      "table bucket full\\)\n$");
+      "table bucket full\\)\n"
+      "==[0-9]+==MapGuard: [0-9]+ biased bucket\\(s\\) taken back by another "
+      "thread's write\n$");
 }
 
 } // namespace
