@@ -59,8 +59,8 @@ uint16_t __mapguard::RegisterThread() {
   while (Index == 0);
   // Without the table (mmap failed) the thread still gets its index and its
   // writes are checked; a report it is not running names it "?".
-  if (ThreadRecords *T = g_threads.get(
-          "thread names", "reports name threads by their live names only")) {
+  if (ThreadRecords *T =
+          g_threads.get("thread records", "reports name other threads \"?\"")) {
     ThreadRecord &R = T->of[Index];
     R.tid.store(CurrentTid(), std::memory_order_relaxed);
     uint64_t Name[2] = {0, 0};

@@ -52,13 +52,13 @@ TEST(ThreadNamesTest, AReportNamesAThreadThatHasExitedByItsRecord) {
   EXPECT_EQ(__mapguard::ThreadTid(Gone.index), Gone.tid);
   EXPECT_EQ(RegisteredName(Gone.index), "mg-gone");
   // As report.cpp describes the thread of a key it met in a slot.
-  Conflict C = {0x10,
-                "M",
-                {&kSecondSite, Gettid(), true},
-                {&kFirstSite, __mapguard::ThreadTid(Gone.index), false,
-                 Gone.index}};
-  std::string Text = CaptureOutput(
-      [&](int Fd) { __mapguard::PrintConflictReport(C, Fd); });
+  Conflict C = {
+      0x10,
+      "M",
+      {&kSecondSite, Gettid(), true},
+      {&kFirstSite, __mapguard::ThreadTid(Gone.index), false, Gone.index}};
+  std::string Text =
+      CaptureOutput([&](int Fd) { __mapguard::PrintConflictReport(C, Fd); });
   EXPECT_NE(Text.find("  while thread " + std::to_string(Gone.tid) +
                       " \"mg-gone\" was writing it in writerA()"),
             std::string::npos)
@@ -125,6 +125,13 @@ size_t AddressSpaceBytes() {
   return 0;
 }
 
+// Sets RLIMIT_AS to the address space in use: any mmap after fails.
+bool LimitAddressSpaceToNow() {
+  size_t Size = AddressSpaceBytes();
+  struct rlimit Limit = {Size, Size};
+  return Size != 0 && setrlimit(RLIMIT_AS, &Limit) == 0;
+}
+
 TEST(MappingFailureDeathTest, WithoutMemoryForStacksTheReportHasNone) {
   // With no address space left, the stack buffers cannot be mapped: one
   // line says so (verbosity=1), and the report follows with its threads
@@ -135,9 +142,7 @@ TEST(MappingFailureDeathTest, WithoutMemoryForStacksTheReportHasNone) {
     g_options.verbosity = 1;
     NameThisThread("mg-second");
     HeldWrite First(Mode::Strict, Map, &kFirstSite, "mg-first");
-    size_t Size = AddressSpaceBytes();
-    struct rlimit Limit = {Size, Size};
-    if (Size == 0 || setrlimit(RLIMIT_AS, &Limit) != 0)
+    if (!LimitAddressSpaceToNow())
       _exit(3);
     g_options.stack_depth = 16;
     Begin(Mode::Strict, Map, &kSecondSite); // reports and aborts
@@ -157,6 +162,38 @@ TEST(MappingFailureDeathTest, WithoutMemoryForStacksTheReportHasNone) {
       << "no stack lines expected: " << R.err;
   EXPECT_NE(R.err.find(" \"mg-second\" in writerB(int)"), std::string::npos)
       << R.err;
+}
+
+TEST(MappingFailureDeathTest, WithoutMemoryForThreadRecordsThreadsAreUnknown) {
+  // A death test re-executes the binary: nothing has registered a thread,
+  // so the thread records are not mapped yet when the limit is set. Both
+  // threads still get indices and their writes are checked.
+  uintptr_t Map = FakeMap(92);
+  EXPECT_EXIT(
+      {
+        g_options.halt_on_error = true;
+        g_options.verbosity = 1;
+        std::atomic<int> Step{0};
+        std::thread Other([&] {
+          NameThisThread("mg-first");
+          while (Step.load() != 1)
+            sched_yield();
+          Begin(Mode::Strict, Map, &kFirstSite);
+          Step.store(2);
+          for (;;)
+            pause(); // holds the write until the report aborts
+        });
+        if (!LimitAddressSpaceToNow())
+          _exit(3);
+        Step.store(1);
+        while (Step.load() != 2)
+          sched_yield();
+        Begin(Mode::Strict, Map, &kSecondSite); // reports and aborts
+      },
+      ::testing::KilledBySignal(SIGABRT),
+      "MapGuard: cannot map 1536 KiB for thread records \\(ENOMEM\\); "
+      "reports name other threads \"\\?\"\n"
+      ".*  while thread \\? \"\\?\" was writing it in writerA\\(\\)");
 }
 
 } // namespace
