@@ -40,6 +40,7 @@ static std::atomic<uint32_t> g_next_thread_index{1};
 // report names a thread that has exited since, whose
 // /proc/self/task/<tid>/comm is gone. 1.5 MiB, mapped at the first
 // registration: a program touches one page per 170 threads it starts.
+namespace {
 struct ThreadRecord {
   std::atomic<int32_t> tid;
   std::atomic<uint64_t> name[2];
@@ -47,7 +48,8 @@ struct ThreadRecord {
 struct ThreadRecords {
   ThreadRecord of[1u << kThreadIndexBits];
 };
-static MappedOnFirstUse<ThreadRecords> g_threads;
+MappedOnFirstUse<ThreadRecords> g_threads;
+} // namespace
 
 int32_t __mapguard::CurrentTid() { return int32_t(syscall(SYS_gettid)); }
 
