@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mapguard_internal.h"
+#include "mapped.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,15 +39,10 @@ using namespace __mapguard;
 
 namespace {
 
-// Learned sites (both sites of every pair read at startup), open
-// addressing; 0 is an empty entry. Filled before main, read-only after.
 constexpr size_t kLearnedSiteBits = 11;
 constexpr size_t kLearnedSites = size_t(1) << kLearnedSiteBits;
-uint64_t g_learned_sites[kLearnedSites];
 size_t g_learned_count;
 
-// Pairs recorded in this run: their hashes (0: free entry, claimed with a
-// CAS) and their description, written when the entry is claimed.
 constexpr size_t kRecordedPairs = 256;
 constexpr size_t kDescriptionBytes = 200;
 struct RecordedPair {
@@ -55,9 +51,19 @@ struct RecordedPair {
   std::atomic<bool> ready;
   char description[kDescriptionBytes];
 };
-RecordedPair g_recorded[kRecordedPairs];
 
-bool g_learning; // learn_path is set
+// 72 KiB, mapped at startup when learn_path is set.
+struct LearnTables {
+  // Learned sites (both sites of every pair read at startup), open
+  // addressing; 0 is an empty entry. Filled before main, read-only after.
+  uint64_t sites[kLearnedSites];
+  // Pairs recorded in this run: their hashes (0: free entry, claimed with a
+  // CAS) and their description, written when the entry is claimed.
+  RecordedPair recorded[kRecordedPairs];
+};
+MappedOnFirstUse<LearnTables> g_tables;
+
+bool g_learning; // learn_path is set, and g_tables mapped
 
 } // namespace
 
@@ -88,7 +94,7 @@ static const Site *Unmarked(const Site *S) {
 static bool FindLearned(uint64_t H, bool Insert) {
   size_t I = size_t(H * kHashMultiplier >> (64 - kLearnedSiteBits));
   for (size_t Probe = 0; Probe < kLearnedSites; ++Probe) {
-    uint64_t &Entry = g_learned_sites[(I + Probe) & (kLearnedSites - 1)];
+    uint64_t &Entry = g_tables.peek()->sites[(I + Probe) & (kLearnedSites - 1)];
     if (Entry == H)
       return true;
     if (Entry == 0) {
@@ -151,7 +157,7 @@ void __mapguard::RecordHandoff(const Site *Mine, const Site *Previous) {
   uint64_t H1 = SiteHash(Mine), H2 = SiteHash(Previous);
   size_t I = size_t((H1 ^ (H2 * 31)) * kHashMultiplier >> 54) % kRecordedPairs;
   for (size_t Probe = 0; Probe < kRecordedPairs; ++Probe) {
-    RecordedPair &P = g_recorded[(I + Probe) % kRecordedPairs];
+    RecordedPair &P = g_tables.peek()->recorded[(I + Probe) % kRecordedPairs];
     uint64_t Key = P.mine.load(std::memory_order_acquire);
     if (Key == 0) {
       if (!P.mine.compare_exchange_strong(Key, H1, std::memory_order_acq_rel))
@@ -247,9 +253,14 @@ template <class Callback> static bool ForEachPair(int Fd, Callback Fn) {
 }
 
 void __mapguard::LoadLearned() {
-  g_learning = g_options.learn_path[0] != 0;
-  if (!g_learning)
+  g_learning = false;
+  if (!g_options.learn_path[0])
     return;
+  if (!g_tables.get("learn_path's tables", "going on without learn_path")) {
+    WarnOnce("no memory for its tables", ENOMEM);
+    return;
+  }
+  g_learning = true;
   int Fd = open(g_options.learn_path, O_RDONLY | O_CLOEXEC);
   if (Fd < 0) {
     if (errno != ENOENT) // no file yet: the first run
@@ -277,7 +288,8 @@ void __mapguard::SaveLearned() {
   if (!g_learning)
     return;
   bool Any = false;
-  for (RecordedPair &P : g_recorded)
+  RecordedPair(&Recorded)[kRecordedPairs] = g_tables.peek()->recorded;
+  for (RecordedPair &P : Recorded)
     Any |= P.ready.load(std::memory_order_acquire);
   if (!Any)
     return;
@@ -292,8 +304,8 @@ void __mapguard::SaveLearned() {
   }
   bool Empty = lseek(Fd, 0, SEEK_END) == 0;
   lseek(Fd, 0, SEEK_SET);
-  ForEachPair(Fd, [](uint64_t Mine, uint64_t Previous) {
-    for (RecordedPair &P : g_recorded)
+  ForEachPair(Fd, [&Recorded](uint64_t Mine, uint64_t Previous) {
+    for (RecordedPair &P : Recorded)
       if (P.mine.load(std::memory_order_relaxed) == Mine &&
           P.previous == Previous)
         P.ready.store(false, std::memory_order_relaxed); // already there
@@ -303,7 +315,7 @@ void __mapguard::SaveLearned() {
   if (Empty)
     Out.str("# MapGuard learn_path: site pairs where a map changed writer "
             "between threads; writes at these sites hold busy_hold_us\n");
-  for (RecordedPair &P : g_recorded) {
+  for (RecordedPair &P : Recorded) {
     if (!P.ready.load(std::memory_order_acquire))
       continue;
     HexLine(Out, P.mine.load(std::memory_order_relaxed));

@@ -92,6 +92,7 @@ struct Tables {
   MapEntry maps[kProfileMaps];
   SiteShard site_counts[kShards];
   MapShard map_counts[kShards];
+  char buffer[8192]; // the profile on its way to the file
 };
 Tables *g_tables;
 
@@ -245,7 +246,6 @@ void PrintSiteFields(Output &Out, const Site *S) {
   JsonString(Out, S->operation && *S->operation ? S->operation : nullptr);
 }
 
-char g_profile_buffer[8192];
 std::atomic<bool> g_writing;
 
 } // namespace
@@ -267,7 +267,7 @@ void __mapguard::SaveProfile() {
     g_writing.store(false, std::memory_order_release);
     return;
   }
-  Output Out(Fd, g_profile_buffer, sizeof(g_profile_buffer));
+  Output Out(Fd, g_tables->buffer, sizeof(g_tables->buffer));
   Out.str("{\"type\":\"profile\",\"pid\":").dec(uint64_t(getpid()));
   Out.str(",\"time\":");
   JsonTime(Out);

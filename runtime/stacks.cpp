@@ -15,6 +15,7 @@
 #include "stacks.h"
 
 #include "mapguard_internal.h"
+#include "mapped.h"
 #include "options.h"
 
 #include <atomic>
@@ -248,13 +249,26 @@ size_t AppendRequest(char *Buf, size_t At, size_t Size, uintptr_t Pc,
   return N > 0 && size_t(N) < Size - At ? At + size_t(N) : At;
 }
 
-char g_request_text[kMaxStackDepth * 2 * 512];
-char g_symbolizer_output[1 << 17];
+} // namespace
 
+namespace {
+// What a report's stacks need: 209 KiB, mapped at the first report that
+// asks for stacks (without it, reports keep their site lines).
+struct StackBuffers {
+  Stack stacks[2]; // each thread's, taken under the report lock
+  SymbolizedStack symbolized[2];
+  char request_text[kMaxStackDepth * 2 * 512];
+  char symbolizer_output[1 << 17];
+};
+MappedOnFirstUse<StackBuffers> g_buffers;
 } // namespace
 
 bool SymbolizeStacks(const Stack *const *Stacks, size_t N,
                      SymbolizedStack *Out) {
+  StackBuffers *B = g_buffers.get("call stacks", "reports have no stacks");
+  if (!B)
+    return false;
+  char *Request = B->request_text, *Answer = B->symbolizer_output;
   char Self[4096];
   ssize_t SelfLen = readlink("/proc/self/exe", Self, sizeof(Self) - 1);
   Self[SelfLen > 0 ? SelfLen : 0] = '\0';
@@ -262,15 +276,15 @@ bool SymbolizeStacks(const Stack *const *Stacks, size_t N,
   for (size_t I = 0; I != N; ++I) {
     Out[I].depth = 0;
     for (int F = 0; F != Stacks[I]->depth; ++F, ++Total)
-      Len = AppendRequest(g_request_text, Len, sizeof(g_request_text),
+      Len = AppendRequest(Request, Len, sizeof(B->request_text),
                           Stacks[I]->pc[F], Self);
   }
-  if (Total == 0 || !RunSymbolizer(g_request_text, Len, g_symbolizer_output,
-                                   sizeof(g_symbolizer_output)))
+  if (Total == 0 ||
+      !RunSymbolizer(Request, Len, Answer, sizeof(B->symbolizer_output)))
     return false;
   // One block per address, blank-line separated: "function\nfile:line:col\n"
   // per frame, more than one where calls were inlined.
-  char *P = g_symbolizer_output;
+  char *P = Answer;
   for (size_t I = 0; I != N; ++I) {
     for (int F = 0; F != Stacks[I]->depth && *P; ++F) {
       while (*P && *P != '\n') {
@@ -308,10 +322,7 @@ bool SymbolizeStacks(const Stack *const *Stacks, size_t N,
   return true;
 }
 
-// Each thread's stack, taken under the report lock.
-static Stack g_stacks[2];
-static SymbolizedStack g_symbolized[2];
-static bool g_have_stacks;
+static bool g_have_stacks; // in g_buffers, for the report being written
 
 static bool EndsWith(const char *S, const char *Suffix) {
   size_t A = strlen(S), B = strlen(Suffix);
@@ -364,7 +375,7 @@ static int FirstFrameShown(const ConflictWriter &W, const SymbolizedStack &S) {
 int StackFrames(const ConflictWriter &W, int Which, const Frame **Frames) {
   if (!g_have_stacks)
     return 0;
-  const SymbolizedStack &S = g_symbolized[Which];
+  const SymbolizedStack &S = g_buffers.peek()->symbolized[Which];
   int First = FirstFrameShown(W, S);
   *Frames = S.frames + First;
   int N = S.depth - First;
@@ -394,19 +405,23 @@ void TakeStacks(const Conflict &C) {
   g_have_stacks = false;
   if (g_options.stack_depth <= 0)
     return;
+  StackBuffers *B = g_buffers.get("call stacks", "reports have no stacks");
+  if (!B)
+    return;
+  Stack *Stacks = B->stacks;
   const ConflictWriter *Writers[2] = {&C.second, &C.first};
   const Stack *Taken[2];
   for (int I = 0; I != 2; ++I) {
     const ConflictWriter &W = *Writers[I];
     if (W.is_current)
-      CaptureOwnStack(g_stacks[I]);
+      CaptureOwnStack(Stacks[I]);
     else if (!W.ended)
-      CaptureThreadStack(W.tid, W.slot, W.key, g_stacks[I]);
+      CaptureThreadStack(W.tid, W.slot, W.key, Stacks[I]);
     else
-      g_stacks[I].depth = 0;
-    Taken[I] = &g_stacks[I];
+      Stacks[I].depth = 0;
+    Taken[I] = &Stacks[I];
   }
-  g_have_stacks = SymbolizeStacks(Taken, 2, g_symbolized);
+  g_have_stacks = SymbolizeStacks(Taken, 2, B->symbolized);
 }
 
 } // namespace __mapguard

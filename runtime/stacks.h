@@ -40,9 +40,9 @@ struct SymbolizedStack {
   int depth = 0;
   Frame frames[kMaxStackDepth];
 };
-// Symbolizes Stacks[0..N) into Out[0..N) (frames point into a static buffer,
-// valid until the next call; inlined calls are frames of their own). False
-// when no symbolizer could be run.
+// Symbolizes Stacks[0..N) into Out[0..N) (frames point into the runtime's
+// buffer, valid until the next call; inlined calls are frames of their own).
+// False when no symbolizer could be run, or its buffer could not be mapped.
 bool SymbolizeStacks(const Stack *const *Stacks, size_t N,
                      SymbolizedStack *Out);
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mapguard_internal.h"
+#include "mapped.h"
 
 #include <pthread.h>
 #include <sys/prctl.h>
@@ -33,12 +34,22 @@ void __mapguard::PublishThreadIndex() {
 // own nested write, so sharing can only hide a conflict between those two,
 // never invent one.
 static std::atomic<uint32_t> g_next_thread_index{1};
-// Kernel thread ids by index, for reports.
-static std::atomic<int32_t> g_thread_tid[1u << kThreadIndexBits];
-// Thread names by index as they were at registration (16 bytes with the
-// NUL, in two words): a report names a thread that has exited since, whose
-// /proc/self/task/<tid>/comm is gone, by them.
-static std::atomic<uint64_t> g_thread_name[1u << kThreadIndexBits][2];
+
+// What a report needs of a thread by index: its kernel id, and its name as
+// it was at registration (16 bytes with the NUL, in two words), by which a
+// report names a thread that has exited since, whose
+// /proc/self/task/<tid>/comm is gone. 1.5 MiB, mapped at the first
+// registration: a program touches one page per 170 threads it starts.
+namespace {
+struct ThreadRecord {
+  std::atomic<int32_t> tid;
+  std::atomic<uint64_t> name[2];
+};
+struct ThreadRecords {
+  ThreadRecord of[1u << kThreadIndexBits];
+};
+MappedOnFirstUse<ThreadRecords> g_threads;
+} // namespace
 
 int32_t __mapguard::CurrentTid() { return int32_t(syscall(SYS_gettid)); }
 
@@ -48,11 +59,17 @@ uint16_t __mapguard::RegisterThread() {
     Index =
         uint16_t(g_next_thread_index.fetch_add(1, std::memory_order_relaxed));
   while (Index == 0);
-  g_thread_tid[Index].store(CurrentTid(), std::memory_order_relaxed);
-  uint64_t Name[2] = {0, 0};
-  prctl(PR_GET_NAME, Name, 0, 0, 0);
-  g_thread_name[Index][0].store(Name[0], std::memory_order_relaxed);
-  g_thread_name[Index][1].store(Name[1], std::memory_order_relaxed);
+  // Without the table (mmap failed) the thread still gets its index and its
+  // writes are checked; a report it is not running names it "?".
+  if (ThreadRecords *T =
+          g_threads.get("thread records", "reports name other threads \"?\"")) {
+    ThreadRecord &R = T->of[Index];
+    R.tid.store(CurrentTid(), std::memory_order_relaxed);
+    uint64_t Name[2] = {0, 0};
+    prctl(PR_GET_NAME, Name, 0, 0, 0);
+    R.name[0].store(Name[0], std::memory_order_relaxed);
+    R.name[1].store(Name[1], std::memory_order_relaxed);
+  }
   t_thread_index = Index;
   SetUpMarker(Index);
   PublishThreadIndex();
@@ -62,12 +79,17 @@ uint16_t __mapguard::RegisterThread() {
 uint16_t __mapguard::CurrentThreadIndex() { return ThreadIndex(); }
 
 int32_t __mapguard::ThreadTid(uint16_t Index) {
-  return g_thread_tid[Index].load(std::memory_order_relaxed);
+  ThreadRecords *T = g_threads.peek();
+  return T ? T->of[Index].tid.load(std::memory_order_relaxed) : 0;
 }
 
 void __mapguard::RegisteredThreadName(uint16_t Index, char *Name) {
-  uint64_t Words[2] = {g_thread_name[Index][0].load(std::memory_order_relaxed),
-                       g_thread_name[Index][1].load(std::memory_order_relaxed)};
+  Name[0] = 0;
+  ThreadRecords *T = g_threads.peek();
+  if (!T)
+    return;
+  uint64_t Words[2] = {T->of[Index].name[0].load(std::memory_order_relaxed),
+                       T->of[Index].name[1].load(std::memory_order_relaxed)};
   __builtin_memcpy(Name, Words, 16);
   Name[16] = 0;
 }
@@ -101,8 +123,9 @@ static void AfterForkInChild() {
     ClearSlot(S);
   ResetReportLockAfterFork();
   ResetProfileAfterFork();
-  if (uint16_t Index = t_thread_index)
-    g_thread_tid[Index].store(CurrentTid(), std::memory_order_relaxed);
+  uint16_t Index = t_thread_index;
+  if (ThreadRecords *T = g_threads.peek(); T && Index)
+    T->of[Index].tid.store(CurrentTid(), std::memory_order_relaxed);
 }
 
 // Registered before user constructors run (priority 101 is the first one
