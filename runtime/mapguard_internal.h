@@ -7,8 +7,9 @@
 //     guarded function-local statics, no standard containers or strings
 //     (<atomic> is header-only and allowed). The runtime is linked into C
 //     programs too: `nm -u libmapguard_rt.a` must list libc symbols only.
-//   - No malloc: tables and buffers are fixed. Output is formatted into a
-//     fixed buffer (Output) and written with write(2), so that a report is
+//   - No malloc: tables and buffers are fixed, or mapped on first use
+//     (mapped.h). Output is formatted into a fixed buffer (Output) and
+//     written with write(2), so that a report is
 //     safe from any thread at any time, even inside an allocator.
 //   - Never instrumented: the runtime is built without the MapGuard plugin,
 //     whose hooks would call themselves.
@@ -26,6 +27,7 @@
 //   learn.cpp         learn_path: near misses kept from one run to the next
 //   strict_table.cpp  strict mode's buckets and hooks
 //   bias.cpp          strict mode's biased buckets: claims by plain stores
+//   mapped.cpp        tables mapped on first use
 //   fast_table.cpp    fast mode's slots and hooks
 //   reads.cpp         read and iteration checks, read windows
 //   report.cpp        the "concurrent map writes" report, halt or count
