@@ -14,7 +14,13 @@
 // then reads the owner's marker. If the owner is writing a map of this
 // bucket, the revoker publishes that write's key in its home slot, as a
 // compare-and-swap claim would have, and only then makes the bucket unbiased.
-// A bucket granted and revoked kMaxRevocations times stays unbiased for good.
+// A bucket whose bias keeps being taken back soon after it was granted (a
+// map handed between threads at nearly every write: a membarrier per
+// handoff would cost more than the compare-and-swaps it saves) stays
+// unbiased for good: each revocation after an epoch shorter than
+// g_bias_epoch_per_barrier times its membarrier is a strike (the barrier
+// then cost more than a tenth of the owner's time), each one after a longer
+// epoch takes one back, and g_max_bias_strikes strikes end it.
 //
 // Why every overlap of two writes of one map is still found (the unbiased
 // argument is in strict_table.cpp): let T's write W be biased, and O's write
@@ -52,8 +58,13 @@
 
 using namespace __mapguard;
 
+// The bias word above its state: a count of short epochs (strikes), and
+// when the bucket was granted, in microseconds (1,024 ns) modulo 2^24.
 constexpr unsigned kBiasCountShift = 24;
 constexpr uint64_t kBiasCountMax = 0xffff;
+constexpr unsigned kBiasTimeShift = 40;
+constexpr uint64_t kBiasTimeMask = (uint64_t(1) << 24) - 1;
+
 // A revoker waits this many yields at most for a slot held for a moment.
 constexpr unsigned kPublishTries = 10000;
 // One marker per thread index, each on its own cache line: the key of the
@@ -70,7 +81,8 @@ static std::atomic<uint64_t *> g_markers;
 // membarrier: 0 not asked yet (before startup), 1 registered, -1 unavailable.
 static std::atomic<int> g_membarrier;
 static std::atomic<uint64_t> g_revocations;
-unsigned __mapguard::g_max_bias_revocations = 4;
+unsigned __mapguard::g_max_bias_strikes = 4;
+uint64_t __mapguard::g_bias_epoch_per_barrier = 10;
 
 static inline uint64_t LoadMarker(const uint64_t *M) {
   return __atomic_load_n(M, __ATOMIC_ACQUIRE);
@@ -125,13 +137,19 @@ bool __mapguard::BiasUsable() {
          g_membarrier.load(std::memory_order_acquire) > 0;
 }
 
-// The bias word after one more revocation (or refused grant).
-static uint64_t Unbiased(uint64_t W) {
-  uint64_t Count = ((W >> kBiasCountShift) & kBiasCountMax) + 1;
-  if (Count > kBiasCountMax)
-    Count = kBiasCountMax;
+static uint64_t NowMicros() { return (NowNanoseconds() >> 10) & kBiasTimeMask; }
+
+// The bias word after a revocation or a refused grant: one strike more
+// (Strike), or one fewer (a long epoch); kBiasNeverBit at
+// g_max_bias_strikes.
+static uint64_t Unbiased(uint64_t W, bool Strike) {
+  uint64_t Count = (W >> kBiasCountShift) & kBiasCountMax;
+  if (Strike)
+    Count += Count < kBiasCountMax;
+  else
+    Count -= Count > 0;
   return (Count << kBiasCountShift) |
-         (Count >= g_max_bias_revocations ? kBiasNeverBit : 0);
+         (Count >= g_max_bias_strikes ? kBiasNeverBit : 0);
 }
 
 bool __mapguard::BiasAnnounce(Bucket &B, uint64_t MyKey, const Site *S) {
@@ -211,7 +229,11 @@ static void Revoke(Bucket &B, uint64_t W) {
   uint64_t Revoking = (W & ~kBiasStateMask) | Owner | kBiasRevokingBit;
   if (!B.bias.compare_exchange_strong(W, Revoking, std::memory_order_seq_cst))
     return;
+  uint64_t Start = NowNanoseconds();
   syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+  uint64_t Barrier = NowNanoseconds() - Start;
+  uint64_t EpochNs = (((Start >> 10) - (W >> kBiasTimeShift)) & kBiasTimeMask)
+                     << 10;
   const uint64_t *Marker = MarkerOf(Owner);
   uint64_t K = LoadMarker(Marker);
   const Site *S = reinterpret_cast<const Site *>(
@@ -220,7 +242,8 @@ static void Revoke(Bucket &B, uint64_t W) {
       &StrictBucket(KeyAddress(K)) == &B)
     Publish(HomeSlot(KeyAddress(K)), K, S);
   g_revocations.fetch_add(1, std::memory_order_relaxed);
-  B.bias.store(Unbiased(W), std::memory_order_seq_cst);
+  B.bias.store(Unbiased(W, EpochNs < g_bias_epoch_per_barrier * Barrier),
+               std::memory_order_seq_cst);
 }
 
 void __mapguard::ResolveBias(Bucket &B, uint16_t Me) {
@@ -243,7 +266,8 @@ void __mapguard::MaybeGrantBias(Bucket &B, uint16_t Me, uint64_t W) {
                                    std::memory_order_relaxed);
     return;
   }
-  uint64_t Held = (W & ~kBiasStateMask) | BiasHeldBy(Me);
+  uint64_t Held = (W & (kBiasCountMax << kBiasCountShift)) |
+                  (NowMicros() << kBiasTimeShift) | BiasHeldBy(Me);
   if (!B.bias.compare_exchange_strong(W, Held, std::memory_order_seq_cst))
     return;
   // Another thread's claim in the bucket (it loads the bias after its
@@ -251,7 +275,7 @@ void __mapguard::MaybeGrantBias(Bucket &B, uint16_t Me, uint64_t W) {
   for (Slot &Other : B.slots) {
     uint64_t K = Other.key.load(std::memory_order_seq_cst);
     if (IsActiveKey(K) && KeyThreadIndex(K) != Me) {
-      B.bias.compare_exchange_strong(Held, Unbiased(Held),
+      B.bias.compare_exchange_strong(Held, Unbiased(Held, /*Strike=*/true),
                                      std::memory_order_seq_cst);
       return;
     }

@@ -212,7 +212,7 @@ static_assert(kMapHoldBits == kStrictBucketBits,
 // kBiasRevokingBit while another thread takes the bucket back from it;
 // kBiasNeverBit once the bucket has changed owner too often (a map shared
 // under a mutex): claims there are compare-and-swaps from then on. The bits
-// above kBiasStateMask count the bucket's revocations.
+// above kBiasStateMask are the runtime's (bias.cpp).
 constexpr uint64_t kBiasHeldBit = uint64_t(1) << 16;
 constexpr uint64_t kBiasRevokingBit = uint64_t(1) << 17;
 constexpr uint64_t kBiasNeverBit = uint64_t(1) << 18;

@@ -168,8 +168,11 @@ inline bool BiasBlocks(uint64_t W, uint16_t Me) {
 inline bool BiasGrantable(uint64_t W) {
   return !(W & (kBiasHeldBit | kBiasRevokingBit | kBiasNeverBit));
 }
-// Revocations after which a bucket stays unbiased (tests raise it).
-extern unsigned g_max_bias_revocations;
+// Strikes (revocations soon after a grant) after which a bucket stays
+// unbiased, and what "soon" is: an epoch shorter than this many times the
+// revocation's membarrier (bias.cpp; tests change both).
+extern unsigned g_max_bias_strikes;
+extern uint64_t g_bias_epoch_per_barrier;
 
 // At thread registration: points __mapguard_marker at the thread's marker.
 void SetUpMarker(uint16_t Index);

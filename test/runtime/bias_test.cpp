@@ -12,6 +12,7 @@
 
 #include "test_util.h"
 
+#include <chrono>
 #include <sys/wait.h>
 
 using namespace mapguard_test;
@@ -46,14 +47,17 @@ protected:
     NoReportTest::SetUp();
     g_options.bias = true;
     g_options.handoff_hold_us = 0;
-    SavedMax = g_max_bias_revocations;
+    SavedMax = g_max_bias_strikes;
+    SavedEpoch = g_bias_epoch_per_barrier;
   }
   void TearDown() override {
-    g_max_bias_revocations = SavedMax;
+    g_max_bias_strikes = SavedMax;
+    g_bias_epoch_per_barrier = SavedEpoch;
     EXPECT_EQ(*__mapguard_marker, 0u) << "a marker left set";
     NoReportTest::TearDown();
   }
   unsigned SavedMax = 0;
+  uint64_t SavedEpoch = 0;
 };
 
 TEST_F(BiasTest, ASecondWriteGrantsTheBucketAndLaterOnesArePlainStores) {
@@ -82,8 +86,9 @@ TEST_F(BiasTest, WithBiasOffABucketIsNeverGranted) {
   EXPECT_TRUE(BiasWord(Map) & kBiasNeverBit) << std::hex << BiasWord(Map);
 }
 
-TEST_F(BiasTest, AHandoffTakesTheBucketBackAndAfterEnoughStaysUnbiased) {
-  g_max_bias_revocations = 3;
+TEST_F(BiasTest, AHandoffSoonAfterTheGrantIsAStrikeAndEnoughEndTheBias) {
+  g_max_bias_strikes = 3;
+  g_bias_epoch_per_barrier = uint64_t(1) << 40; // every epoch is short
   uintptr_t Map = FakeMap(9020);
   uint64_t Before = BiasRevocationCount();
   for (unsigned Round = 0; Round < 3; ++Round) {
@@ -97,6 +102,27 @@ TEST_F(BiasTest, AHandoffTakesTheBucketBackAndAfterEnoughStaysUnbiased) {
   uintptr_t Token = __mapguard_write_begin((void *)Map, &kFirstSite);
   EXPECT_EQ(Token & kBiasedTokenBit, 0u); // a compare-and-swap again
   __mapguard_write_end((void *)Map, &kFirstSite, Token);
+}
+
+TEST_F(BiasTest, HandoffsAfterLongEpochsKeepTheBucketBiasable) {
+  // A map that stays with one thread a long while between handoffs (a map
+  // shared under a lock that threads take in turns, for many writes each)
+  // keeps being granted: its membarriers cost little.
+  g_max_bias_strikes = 2;
+  uintptr_t Map = FakeMap(9025);
+  for (unsigned Round = 0; Round < 4; ++Round) {
+    Bias(Map);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    WriteOnOtherThread(Map, &kSecondSite);
+    EXPECT_FALSE(BiasWord(Map) & kBiasNeverBit) << "round " << Round;
+  }
+  // The same handoffs with every epoch counted short: ended at 2.
+  g_bias_epoch_per_barrier = uint64_t(1) << 40;
+  for (unsigned Round = 0; Round < 2; ++Round) {
+    Bias(Map);
+    WriteOnOtherThread(Map, &kSecondSite);
+  }
+  EXPECT_TRUE(BiasWord(Map) & kBiasNeverBit);
 }
 
 // The owner (this thread) has announced its write and passed its check of

@@ -72,7 +72,7 @@ void RunRounds(Mode M, Bias Biased) {
   g_options.halt_on_error = false;
   g_options.handoff_hold_us = 0; // thousands of handoffs: no waiting
   g_options.bias = Biased != Bias::Off;
-  __mapguard::g_max_bias_revocations = 0xffff; // never give up on a bucket
+  __mapguard::g_max_bias_strikes = 0xffff; // never give up on a bucket
   const int Writes = Biased == Bias::Repeated ? 3 : 1;
   const uint64_t RevokedBefore = __mapguard::BiasRevocationCount();
   // Strict mode: three maps sharing a home slot (the second and third write
