@@ -300,7 +300,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
     B.CreateBr(Begun);
   } else {
     Claimed = emitStrictClaim(B, Slot, Seen, Key, Site, SiteField, Bucket,
-                              MyHeld, Begun, Slow);
+                              Begun, Slow);
     B.SetInsertPoint(Own);
     Biased = emitBiasedClaim(B, Slot, Key, Site, SiteField, Bucket, MyHeld,
                              Claim, Slow, Begun);
@@ -387,18 +387,13 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
     B.CreateCall(hook(End), {W.Map, Site, W.Token});
     return;
   }
-  Value *IsBiased = B.CreateICmpNE(
-      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, abi::kBiasedTokenBit)),
-      ConstantInt::get(IntPtrTy, 0), "mapguard.biased");
-  Instruction *BiasedTerm = nullptr, *CasTerm = nullptr;
-  SplitBlockAndInsertIfThenElse(IsBiased, OpenTerm, &BiasedTerm, &CasTerm);
-  B.SetInsertPoint(BiasedTerm);
-  emitBiasedEnd(B, W, Site);
-  CasTerm->getParent()->setName("mapguard.end.cas");
-  B.SetInsertPoint(CasTerm);
+  // Strict: one path for both claims. A biased token (kBiasedTokenBit) also
+  // clears the thread's marker and looks at the bias again after releasing
+  // (emitBiasedEnd); the count is 0 for it too, unless the thread has a
+  // write away from home in the bucket (then the runtime ends it).
   Value *Slot = B.CreateIntToPtr(
       B.CreateAnd(W.Token,
-                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kAwayTokenBit))),
+                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kTokenBits))),
       PtrTy);
   LoadInst *Away =
       loadSlotWord(B, bucketField(B, W.Token, BucketAwayField),
@@ -407,13 +402,14 @@ void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
   Value *Usual = B.CreateAnd(B.CreateICmpEQ(Away, B.getInt64(0)),
                              B.CreateICmpEQ(Seen, W.Key), "mapguard.usual");
   Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
-  SplitBlockAndInsertIfThenElse(Usual, CasTerm, &ThenTerm, &ElseTerm, Likely);
+  SplitBlockAndInsertIfThenElse(Usual, OpenTerm, &ThenTerm, &ElseTerm, Likely);
   ThenTerm->getParent()->setName("mapguard.release");
   ElseTerm->getParent()->setName("mapguard.end.slow");
+  B.SetInsertPoint(ElseTerm);
+  CallInst *SlowEnd = B.CreateCall(hook(End), {W.Map, Site, W.Token});
   B.SetInsertPoint(ThenTerm);
   emitStrictRelease(B, Slot, W.Key, Site);
-  B.SetInsertPoint(ElseTerm);
-  B.CreateCall(hook(End), {W.Map, Site, W.Token});
+  emitBiasedEnd(B, W, SlowEnd->getParent());
 }
 
 void HookEmitter::emitSiteUpdate(Instruction *Before, Value *Token,

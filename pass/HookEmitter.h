@@ -192,18 +192,18 @@ private:
   static constexpr unsigned BucketAwayField = 1;
   static constexpr unsigned BucketBiasField = 2;
   /// The compare-and-swap claim, from B's block: returns the block that
-  /// reaches Begun with the claim made. MyHeld: the bias word's state while
-  /// the bucket is the thread's (BiasHeldBy).
+  /// reaches Begun with the claim made.
   llvm::BasicBlock *emitStrictClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,
                                     llvm::Value *Seen, llvm::Value *Key,
                                     llvm::Value *Site, llvm::Value *SiteField,
-                                    llvm::Value *Bucket, llvm::Value *MyHeld,
+                                    llvm::Value *Bucket,
                                     llvm::BasicBlock *Begun,
                                     llvm::BasicBlock *Slow);
   /// The claim of the thread's own tombstone, from B's block: with plain
   /// stores if the bucket is biased to the thread, else to Claim (the
   /// bucket never biased again) or Slow. Returns the block that reaches
-  /// Begun with the biased claim made.
+  /// Begun with the biased claim made. MyHeld: the bias word's state while
+  /// the bucket is the thread's (BiasHeldBy).
   llvm::BasicBlock *emitBiasedClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,
                                     llvm::Value *Key, llvm::Value *Site,
                                     llvm::Value *SiteField, llvm::Value *Bucket,
@@ -211,9 +211,10 @@ private:
                                     llvm::BasicBlock *Claim,
                                     llvm::BasicBlock *Slow,
                                     llvm::BasicBlock *Begun);
-  /// A biased write's end, at B's position (before a branch).
+  /// After a strict release at B's position (before a branch): a biased
+  /// write's end (to Slow, the runtime's end, if its bias was lost).
   void emitBiasedEnd(llvm::IRBuilder<> &B, const OpenWrite &W,
-                     llvm::Value *Site);
+                     llvm::BasicBlock *Slow);
   /// Stores a strict write's ended site, then its tombstone, into Slot.
   void emitStrictRelease(llvm::IRBuilder<> &B, llvm::Value *Slot,
                          llvm::Value *Key, llvm::Value *Site);

@@ -14,7 +14,7 @@
 //     else token = __mapguard_write_begin(map, site);    // may grant, revoke
 //   compare-and-swap claim:
 //     if (CAS(slot->key, seen, key)) {                   // seq_cst
-//       if (bucket->away == 0 && !blocked(bucket->bias)) // both seq_cst
+//       if (bucket->away == 0 && !taken(bucket->bias))   // both seq_cst
 //         { slot->site = site; token = slot; }
 //       else { CAS(slot->key, key, seen);                // give back
 //              token = __mapguard_write_begin(map, site); }
@@ -27,9 +27,10 @@
 //         __mapguard_write_end(map, site, token);        // takes it back
 //     } else __mapguard_write_end(map, site, token);
 //
-// blocked(w): another thread holds the bucket or is taking it back. The
-// give-back is a compare-and-swap: the bucket's owner may have stored its
-// own key over the claim.
+// taken(w): a thread holds the bucket or is taking it back (this thread
+// too: a nested write, rare, is the runtime's). The give-back is a
+// compare-and-swap: the bucket's owner may have stored its own key over the
+// claim.
 //
 //===----------------------------------------------------------------------===//
 #include "../runtime/mapguard_abi.h"
@@ -63,8 +64,7 @@ Value *HookEmitter::bucketField(IRBuilder<> &B, Value *Token, unsigned Field) {
 BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
                                          Value *Seen, Value *Key, Value *Site,
                                          Value *SiteField, Value *Bucket,
-                                         Value *MyHeld, BasicBlock *Begun,
-                                         BasicBlock *Slow) {
+                                         BasicBlock *Begun, BasicBlock *Slow) {
   Function *F = Begun->getParent();
   auto NewBlock = [&](const char *Name) {
     return BasicBlock::Create(Ctx, Name, F, Begun);
@@ -94,17 +94,18 @@ BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
   LoadInst *Bias =
       loadSlotWord(B, Field(BucketBiasField),
                    AtomicOrdering::SequentiallyConsistent, "mapguard.bias");
-  Value *Taken = B.CreateICmpNE(
-      B.CreateAnd(Bias, B.getInt64(abi::kBiasHeldBit | abi::kBiasRevokingBit)),
-      B.getInt64(0));
-  Value *Blocked = B.CreateAnd(
-      Taken, B.CreateICmpNE(biasState(B, Bias), MyHeld), "mapguard.blocked");
+  // (A bucket held by this thread too: a nested write, or a map sharing
+  // the home slot of one the thread writes; rare, and the runtime's.)
+  Value *Taken =
+      B.CreateAnd(Bias, B.getInt64(abi::kBiasHeldBit | abi::kBiasRevokingBit));
   MDBuilder MDB(Ctx);
-  B.CreateCondBr(B.CreateOr(B.CreateICmpNE(Away, B.getInt64(0)), Blocked),
+  B.CreateCondBr(B.CreateICmpNE(B.CreateOr(Away, Taken), B.getInt64(0)),
                  GiveBack, Claimed, compat::unlikelyBranchWeights(MDB));
   B.SetInsertPoint(Claimed);
   storeSlotWord(B, Site, SiteField, AtomicOrdering::Release);
   B.CreateBr(Begun);
+  // A compare-and-swap: the bucket's owner may have stored its own key over
+  // the claim, and a revoker may have found that key already published.
   B.SetInsertPoint(GiveBack);
   B.CreateAtomicCmpXchg(Slot, Key, Seen, MaybeAlign(8),
                         AtomicOrdering::SequentiallyConsistent,
@@ -122,9 +123,8 @@ BasicBlock *HookEmitter::emitBiasedClaim(IRBuilder<> &B, Value *Slot,
   auto NewBlock = [&](const char *Name) {
     return BasicBlock::Create(Ctx, Name, F, Begun);
   };
-  // own -> mine -> announce -> biased -> (begun)
-  //   \-> unbiased -> claim | slow;  mine, announce -> slow
-  BasicBlock *Mine = NewBlock("mapguard.bias.mine");
+  // own -> announce -> biased -> (begun)
+  //   \-> unbiased -> claim | slow;  announce -> slow
   BasicBlock *Unbiased = NewBlock("mapguard.unbiased");
   BasicBlock *Announce = NewBlock("mapguard.announce");
   BasicBlock *Biased = NewBlock("mapguard.biased");
@@ -132,23 +132,23 @@ BasicBlock *HookEmitter::emitBiasedClaim(IRBuilder<> &B, Value *Slot,
       B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
                           {B.getInt64(0), Bucket, B.getInt32(BucketBiasField)});
   LoadInst *Bias = loadSlotWord(B, BiasPtr, AtomicOrdering::Monotonic);
-  B.CreateCondBr(B.CreateICmpEQ(biasState(B, Bias), MyHeld), Mine, Unbiased,
-                 Likely);
-  // Not the thread's: a bucket that is never biased again claims with the
-  // CAS; the runtime grants, revokes or waits otherwise.
+  // The thread's bucket, unless its marker holds an outer write.
+  LoadInst *MarkerPtr = B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker),
+                                     "mapguard.marker");
+  MarkerPtr->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
+  LoadInst *Outer = loadSlotWord(B, MarkerPtr, AtomicOrdering::Monotonic);
+  B.CreateCondBr(B.CreateAnd(B.CreateICmpEQ(biasState(B, Bias), MyHeld),
+                             B.CreateICmpEQ(Outer, B.getInt64(0)),
+                             "mapguard.mine"),
+                 Announce, Unbiased, Likely);
+  // Not (now) the thread's: a bucket that is never biased again claims with
+  // the CAS; the runtime grants, revokes, waits or nests otherwise.
   B.SetInsertPoint(Unbiased);
   B.CreateCondBr(
       B.CreateICmpNE(B.CreateAnd(Bias, B.getInt64(abi::kBiasNeverBit)),
                      B.getInt64(0)),
       Claim, Slow, Likely);
-  // The thread's: unless its marker holds an outer write, announce the
-  // write there, then look at the bias again.
-  B.SetInsertPoint(Mine);
-  LoadInst *MarkerPtr = B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker),
-                                     "mapguard.marker");
-  MarkerPtr->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
-  LoadInst *Outer = loadSlotWord(B, MarkerPtr, AtomicOrdering::Monotonic);
-  B.CreateCondBr(B.CreateICmpEQ(Outer, B.getInt64(0)), Announce, Slow, Likely);
+  // Announce the write in the marker, then look at the bias again.
   B.SetInsertPoint(Announce);
   storeSlotWord(B, Site, B.CreateConstGEP1_64(B.getInt8Ty(), MarkerPtr, 8),
                 AtomicOrdering::Monotonic);
@@ -181,27 +181,17 @@ void HookEmitter::emitStrictRelease(IRBuilder<> &B, Value *Slot, Value *Key,
 }
 
 void HookEmitter::emitBiasedEnd(IRBuilder<> &B, const OpenWrite &W,
-                                Value *Site) {
+                                BasicBlock *Slow) {
+  // After the release: if the claim was biased, the marker cleared, then the
+  // bias looked at again; if it was taken back meanwhile, the runtime takes
+  // back what the revoker may have published.
   Instruction *Here = &*B.GetInsertPoint();
-  Value *Slot = B.CreateIntToPtr(
-      B.CreateAnd(W.Token,
-                  ConstantInt::get(IntPtrTy, ~uint64_t(abi::kTokenBits))),
-      PtrTy);
-  Value *Still =
-      B.CreateICmpEQ(loadSlotWord(B, Slot, AtomicOrdering::Monotonic), W.Key,
-                     "mapguard.still");
-  Here->getParent()->setName("mapguard.end.biased");
-  Instruction *ThenTerm = nullptr, *ElseTerm = nullptr;
-  SplitBlockAndInsertIfThenElse(Still, Here, &ThenTerm, &ElseTerm, Likely);
-  ThenTerm->getParent()->setName("mapguard.biased.release");
-  ElseTerm->getParent()->setName("mapguard.biased.end.slow");
-  B.SetInsertPoint(ElseTerm);
-  B.CreateCall(hook(End), {W.Map, Site, W.Token});
-  // The tombstone, then the marker cleared, then the bias looked at again:
-  // if it was taken back meanwhile, the runtime takes back what the
-  // revoker may have published.
-  B.SetInsertPoint(ThenTerm);
-  emitStrictRelease(B, Slot, W.Key, Site);
+  Value *IsBiased = B.CreateICmpNE(
+      B.CreateAnd(W.Token, ConstantInt::get(IntPtrTy, abi::kBiasedTokenBit)),
+      ConstantInt::get(IntPtrTy, 0), "mapguard.biased");
+  Instruction *Then = SplitBlockAndInsertIfThen(IsBiased, Here, false);
+  Then->getParent()->setName("mapguard.biased.release");
+  B.SetInsertPoint(Then);
   LoadInst *MarkerPtr = B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker),
                                      "mapguard.marker");
   MarkerPtr->setMetadata(LLVMContext::MD_tbaa, IndexAccess);
@@ -215,11 +205,9 @@ void HookEmitter::emitBiasedEnd(IRBuilder<> &B, const OpenWrite &W,
                  B.getInt64(abi::kBiasHeldBit));
   Value *Lost = B.CreateICmpNE(biasState(B, Bias), MyHeld, "mapguard.lost");
   MDBuilder MDB(Ctx);
-  Instruction *LostTerm = SplitBlockAndInsertIfThen(
-      Lost, ThenTerm, false, compat::unlikelyBranchWeights(MDB));
-  LostTerm->getParent()->setName("mapguard.bias.lost");
-  B.SetInsertPoint(LostTerm);
-  B.CreateCall(hook(End), {W.Map, Site, W.Token});
+  B.CreateCondBr(Lost, Slow, Then->getSuccessor(0),
+                 compat::unlikelyBranchWeights(MDB));
+  Then->eraseFromParent();
 }
 
 } // namespace mapguard

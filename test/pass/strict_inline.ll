@@ -58,16 +58,22 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK:       mapguard.begin.slow:
 ; CHECK-NEXT:    %[[STOK:.*]] = call i64 @__mapguard_write_begin(ptr %m, ptr @[[SITE:__mapguard_site[.0-9]*]])
 ; CHECK-NEXT:    br label %mapguard.begun
-; The thread's own tombstone: the bucket's bias (its field 2) decides.
+; The thread's own tombstone: the bucket's bias (its field 2) and the
+; thread's marker decide.
 ; CHECK:       mapguard.own.tomb:
 ; CHECK-NEXT:    %[[BIASP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 2
 ; CHECK-NEXT:    %[[BIAS:.*]] = load atomic i64, ptr %[[BIASP]] monotonic
+; CHECK-NEXT:    %[[MTLS:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_marker)
+; CHECK-NEXT:    %[[MARKER:mapguard.marker]] = load ptr, ptr %[[MTLS]]
+; CHECK-NEXT:    %[[OUTER:.*]] = load atomic i64, ptr %[[MARKER]] monotonic
+; CHECK-NEXT:    %[[FREE:.*]] = icmp eq i64 %[[OUTER]], 0
 ; CHECK-NEXT:    %[[STATE:.*]] = and i64 %[[BIAS]], 524287
 ; CHECK-NEXT:    %[[ISMINE:.*]] = icmp eq i64 %[[STATE]], %[[MINE]]
-; CHECK-NEXT:    br i1 %[[ISMINE]], label %mapguard.bias.mine, label %mapguard.unbiased
+; CHECK-NEXT:    %[[GO:.*]] = and i1 %[[ISMINE]], %[[FREE]]
+; CHECK-NEXT:    br i1 %[[GO]], label %mapguard.announce, label %mapguard.unbiased
 ; After the claim, the bucket's count of writes away from home and its
-; bias, both seq_cst: a write away from home, or a bucket another thread
-; holds (kBiasHeldBit | kBiasRevokingBit) and not this one, and the claim is
+; bias, both seq_cst: a write away from home, or a bucket a thread holds
+; or is taking back (kBiasHeldBit | kBiasRevokingBit), and the claim is
 ; given back with a compare-and-swap and the runtime asked.
 ; CHECK:       mapguard.checked:
 ; CHECK-NEXT:    %[[AWAYP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 1
@@ -75,12 +81,8 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK-NEXT:    %[[BIASP2:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 2
 ; CHECK-NEXT:    %[[BIAS2:mapguard.bias]] = load atomic i64, ptr %[[BIASP2]] seq_cst
 ; CHECK-NEXT:    %[[TAKEN:.*]] = and i64 %[[BIAS2]], 196608
-; CHECK-NEXT:    %[[ISTAKEN:.*]] = icmp ne i64 %[[TAKEN]], 0
-; CHECK-NEXT:    %[[STATE2:.*]] = and i64 %[[BIAS2]], 524287
-; CHECK-NEXT:    %[[OTHER:.*]] = icmp ne i64 %[[STATE2]], %[[MINE]]
-; CHECK-NEXT:    %[[BLOCKED:.*]] = and i1 %[[ISTAKEN]], %[[OTHER]]
-; CHECK-NEXT:    %[[NOTALONE:.*]] = icmp ne i64 %[[AWAY]], 0
-; CHECK-NEXT:    %[[BACK:.*]] = or i1 %[[NOTALONE]], %[[BLOCKED]]
+; CHECK-NEXT:    %[[EITHER:.*]] = or i64 %[[AWAY]], %[[TAKEN]]
+; CHECK-NEXT:    %[[BACK:.*]] = icmp ne i64 %[[EITHER]], 0
 ; CHECK-NEXT:    br i1 %[[BACK]], label %mapguard.give.back, label %mapguard.claimed
 ; CHECK:       mapguard.claimed:
 ; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[SITEP]] release
@@ -88,21 +90,15 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK:       mapguard.give.back:
 ; CHECK-NEXT:    cmpxchg ptr %[[SLOT]], i64 %[[KEY]], i64 %[[SEEN]] seq_cst seq_cst
 ; CHECK-NEXT:    br label %mapguard.begin.slow
-; Biased to this thread: unless its marker holds an outer write, the site
-; and the key go into the marker, then (a compiler barrier) the bias is
-; loaded again, then the site and the key are stored into the slot.
-; CHECK:       mapguard.bias.mine:
-; CHECK-NEXT:    %[[MTLS:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_marker)
-; CHECK-NEXT:    %[[MARKER:mapguard.marker]] = load ptr, ptr %[[MTLS]]
-; CHECK-NEXT:    %[[OUTER:.*]] = load atomic i64, ptr %[[MARKER]] monotonic
-; CHECK-NEXT:    %[[FREE:.*]] = icmp eq i64 %[[OUTER]], 0
-; CHECK-NEXT:    br i1 %[[FREE]], label %mapguard.announce, label %mapguard.begin.slow
 ; A bucket that will never be biased again (kBiasNeverBit) claims with the
-; compare-and-swap; otherwise the runtime grants, revokes or waits.
+; compare-and-swap; otherwise the runtime grants, revokes, waits or nests.
 ; CHECK:       mapguard.unbiased:
 ; CHECK-NEXT:    %[[NEVER:.*]] = and i64 %[[BIAS]], 262144
 ; CHECK-NEXT:    %[[ISNEVER:.*]] = icmp ne i64 %[[NEVER]], 0
 ; CHECK-NEXT:    br i1 %[[ISNEVER]], label %mapguard.claim, label %mapguard.begin.slow
+; Biased to this thread: the site and the key go into the marker, then (a
+; compiler barrier) the bias is loaded again, then the site and the key are
+; stored into the slot.
 ; CHECK:       mapguard.announce:
 ; CHECK-NEXT:    %[[MSITE:.*]] = getelementptr i8, ptr %[[MARKER]], i64 8
 ; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[MSITE]] monotonic
@@ -122,45 +118,11 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK-NEXT:    call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %m)
 ; CHECK-NEXT:    %[[OPEN:.*]] = icmp ne i64 %[[TOK]], 0
 ; CHECK-NEXT:    br i1 %[[OPEN]], label %mapguard.end,
+; The end: the slot is the token less its two low bits (kAwayTokenBit: a
+; write away from home, which the count makes the runtime's;
+; kBiasedTokenBit), the count is in the token's cache line.
 ; CHECK:       mapguard.end:
-; CHECK-NEXT:    %[[TB:.*]] = and i64 %[[TOK]], 2
-; CHECK-NEXT:    %[[ISB:.*]] = icmp ne i64 %[[TB]], 0
-; CHECK-NEXT:    br i1 %[[ISB]], label %mapguard.end.biased, label %mapguard.end.cas
-; A biased end: if the slot still holds the key, the ended site and the
-; tombstone, then the marker cleared, then (a compiler barrier) the bias
-; loaded again: the runtime's end if it was lost meanwhile.
-; CHECK:       mapguard.end.biased:
-; CHECK-NEXT:    %[[BT1:.*]] = and i64 %[[TOK]], -4
-; CHECK-NEXT:    %[[BP:.*]] = inttoptr i64 %[[BT1]] to ptr
-; CHECK-NEXT:    %[[BNOW:.*]] = load atomic i64, ptr %[[BP]] monotonic
-; CHECK-NEXT:    %[[BSTILL:.*]] = icmp eq i64 %[[BNOW]], %[[KEY]]
-; CHECK-NEXT:    br i1 %[[BSTILL]], label %mapguard.biased.release, label %mapguard.biased.end.slow
-; CHECK:       mapguard.biased.release:
-; CHECK-NEXT:    %[[BSITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[BP]], i32 0, i32 1
-; CHECK-NEXT:    store atomic ptr getelementptr {{(inbounds )?}}(i8, ptr @[[SITE]], i64 1), ptr %[[BSITEP]] monotonic
-; CHECK-NEXT:    %[[BREL:.*]] = or i64 %[[KEY]], -9223372036854775808
-; CHECK-NEXT:    store atomic i64 %[[BREL]], ptr %[[BP]] release
-; CHECK-NEXT:    %[[MTLS2:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_marker)
-; CHECK-NEXT:    %[[MARKER2:.*]] = load ptr, ptr %[[MTLS2]]
-; CHECK-NEXT:    store atomic i64 0, ptr %[[MARKER2]] monotonic
-; CHECK-NEXT:    fence syncscope("singlethread") seq_cst
-; CHECK-NEXT:    %[[BL:.*]] = and i64 %[[TOK]], -64
-; CHECK-NEXT:    %[[BLINE:.*]] = inttoptr i64 %[[BL]] to ptr
-; CHECK-NEXT:    %[[BBIASP:.*]] = getelementptr inbounds{{( nuw)?}} { [3 x { i64, ptr }], i64, i64 }, ptr %[[BLINE]], i32 0, i32 2
-; CHECK-NEXT:    %[[BBIAS:.*]] = load atomic i64, ptr %[[BBIASP]] acquire
-; CHECK-NEXT:    %[[IDX:.*]] = and i64 %[[KEY]], 65535
-; CHECK-NEXT:    %[[MYHELD:.*]] = or i64 %[[IDX]], 65536
-; CHECK-NEXT:    %[[BSTATE:.*]] = and i64 %[[BBIAS]], 524287
-; CHECK-NEXT:    %[[LOST:mapguard.lost]] = icmp ne i64 %[[BSTATE]], %[[MYHELD]]
-; CHECK-NEXT:    br i1 %[[LOST]], label %mapguard.bias.lost,
-; CHECK:       mapguard.bias.lost:
-; CHECK-NEXT:    call void @__mapguard_write_end(ptr %m, ptr @[[SITE]], i64 %[[TOK]])
-; CHECK:       mapguard.biased.end.slow:
-; CHECK-NEXT:    call void @__mapguard_write_end(ptr %m, ptr @[[SITE]], i64 %[[TOK]])
-; The compare-and-swap claim's end: the slot is the token less its low bit
-; (set: a write away from home), the count is in the token's cache line.
-; CHECK:       mapguard.end.cas:
-; CHECK-NEXT:    %[[T1:.*]] = and i64 %[[TOK]], -2
+; CHECK-NEXT:    %[[T1:.*]] = and i64 %[[TOK]], -4
 ; CHECK-NEXT:    %[[P:.*]] = inttoptr i64 %[[T1]] to ptr
 ; CHECK-NEXT:    %[[T2:.*]] = and i64 %[[TOK]], -64
 ; CHECK-NEXT:    %[[LINE:.*]] = inttoptr i64 %[[T2]] to ptr
@@ -178,6 +140,25 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK-NEXT:    store atomic ptr getelementptr {{(inbounds )?}}(i8, ptr @[[SITE]], i64 1), ptr %[[SITEP2]] monotonic
 ; CHECK-NEXT:    %[[REL:.*]] = or i64 %[[KEY]], -9223372036854775808
 ; CHECK-NEXT:    store atomic i64 %[[REL]], ptr %[[P]] release
+; CHECK-NEXT:    %[[TB:.*]] = and i64 %[[TOK]], 2
+; CHECK-NEXT:    %[[ISB:.*]] = icmp ne i64 %[[TB]], 0
+; CHECK-NEXT:    br i1 %[[ISB]], label %mapguard.biased.release,
+; A biased write's end then clears the marker and (after a compiler
+; barrier) loads the bias again: the runtime's end if it was lost.
+; CHECK:       mapguard.biased.release:
+; CHECK-NEXT:    %[[MTLS2:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__mapguard_marker)
+; CHECK-NEXT:    %[[MARKER2:.*]] = load ptr, ptr %[[MTLS2]]
+; CHECK-NEXT:    store atomic i64 0, ptr %[[MARKER2]] monotonic
+; CHECK-NEXT:    fence syncscope("singlethread") seq_cst
+; CHECK-NEXT:    %[[BL:.*]] = and i64 %[[TOK]], -64
+; CHECK-NEXT:    %[[BLINE:.*]] = inttoptr i64 %[[BL]] to ptr
+; CHECK-NEXT:    %[[BBIASP:.*]] = getelementptr inbounds{{( nuw)?}} { [3 x { i64, ptr }], i64, i64 }, ptr %[[BLINE]], i32 0, i32 2
+; CHECK-NEXT:    %[[BBIAS:.*]] = load atomic i64, ptr %[[BBIASP]] acquire
+; CHECK-NEXT:    %[[IDX:.*]] = and i64 %[[KEY]], 65535
+; CHECK-NEXT:    %[[MYHELD:.*]] = or i64 %[[IDX]], 65536
+; CHECK-NEXT:    %[[BSTATE:.*]] = and i64 %[[BBIAS]], 524287
+; CHECK-NEXT:    %[[LOST:mapguard.lost]] = icmp ne i64 %[[BSTATE]], %[[MYHELD]]
+; CHECK-NEXT:    br i1 %[[LOST]], label %mapguard.end.slow,
 ; CHECK:       mapguard.end.slow:
 ; CHECK-NEXT:    call void @__mapguard_write_end(ptr %m, ptr @[[SITE]], i64 %[[TOK]])
 ; CHECK:         ret void
@@ -198,8 +179,6 @@ define void @clear(ptr %m) {
 ; CHECK-NEXT:            to label %ok unwind label %lpad
 ; CHECK:       ok:
 ; CHECK-NEXT:    icmp ne i64 %[[ETOK]], 0
-; CHECK:       mapguard.biased.release:
-; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.release:
 ; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.end.slow:
@@ -209,8 +188,6 @@ define void @clear(ptr %m) {
 ; CHECK-NEXT:    %lp = landingpad { ptr, i32 }
 ; CHECK-NEXT:            cleanup
 ; CHECK-NEXT:    icmp ne i64 %[[ETOK]], 0
-; CHECK:       mapguard.biased.release{{[0-9]+}}:
-; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.release{{[0-9]+}}:
 ; CHECK:         store atomic i64 {{.*}} release
 ; CHECK:       mapguard.end.slow{{[0-9]+}}:
