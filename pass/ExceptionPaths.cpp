@@ -39,15 +39,16 @@ bool canGuardUnwinding(CallBase &CB) {
          !isFuncletEHPersonality(classifyEHPersonality(F.getPersonalityFn()));
 }
 
-/// The end hooks of Writes, right before Where.
+/// The end hooks of Writes, right before Where; Unwinding: in a landing
+/// pad (a cold path: the runtime's end hook, no inline release).
 static void insertEndHooks(HookEmitter &Hooks, BasicBlock::iterator Where,
                            ArrayRef<OpenWrite> Writes, Value *Site,
-                           const DebugLoc &DL) {
+                           const DebugLoc &DL, bool Unwinding = false) {
   // Undo in reverse order of the begins. Each end goes right before the same
   // instruction, so after the ends emitted before it.
   Instruction *Before = &*Where;
   for (const OpenWrite &W : llvm::reverse(Writes))
-    Hooks.emitEnd(Before->getIterator(), W, Site, DL);
+    Hooks.emitEnd(Before->getIterator(), W, Site, DL, Unwinding);
 }
 
 ResumeInst *createCleanup(Function &F, const DebugLoc &DL, StringRef Name) {
@@ -96,7 +97,8 @@ void wrapCall(HookEmitter &Hooks, CallBase &CB, ArrayRef<Value *> Maps,
         createCleanup(*CI->getFunction(), DL, "mapguard.cleanup");
     // The landing pad's block: the end hooks may split it.
     BasicBlock *Cleanup = Resume->getParent();
-    insertEndHooks(Hooks, Resume->getIterator(), Writes, Desc, DL);
+    insertEndHooks(Hooks, Resume->getIterator(), Writes, Desc, DL,
+                   /*Unwinding=*/true);
     InvokeInst *II = makeInvoke(CI, Cleanup);
     insertEndHooks(Hooks, II->getNormalDest()->getFirstInsertionPt(), Writes,
                    Desc, DL);
@@ -120,7 +122,8 @@ void wrapCall(HookEmitter &Hooks, CallBase &CB, ArrayRef<Value *> Maps,
                                 NewBBs);
     Unwind = NewBBs[0];
   }
-  insertEndHooks(Hooks, Unwind->getFirstInsertionPt(), Writes, Desc, DL);
+  insertEndHooks(Hooks, Unwind->getFirstInsertionPt(), Writes, Desc, DL,
+                 /*Unwinding=*/true);
 }
 
 } // namespace mapguard

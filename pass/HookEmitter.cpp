@@ -344,10 +344,12 @@ Value *HookEmitter::emitQuiet(IRBuilder<> &B, Value *Seen, Value *OwnTomb,
 }
 
 void HookEmitter::emitEnd(BasicBlock::iterator Where, const OpenWrite &W,
-                          Value *Site, const DebugLoc &DL) {
+                          Value *Site, const DebugLoc &DL, bool Unwinding) {
   IRBuilder<> B(Where->getParent(), Where);
   B.SetCurrentDebugLocation(DL);
-  if (!W.Key) {
+  // No inline path, or a landing pad's end: the runtime's end hook, which
+  // does nothing for token 0 and handles every kind of claim.
+  if (!W.Key || Unwinding) {
     B.CreateCall(hook(End), {W.Map, Site, W.Token});
     return;
   }

@@ -101,9 +101,11 @@ public:
   /// block: the inline path adds control flow above it).
   OpenWrite emitBegin(llvm::Instruction *Before, llvm::Value *Map,
                       llvm::Value *Site, const llvm::DebugLoc &DL);
-  /// Ends W at Where.
+  /// Ends W at Where. Unwinding: in a landing pad, a cold path, so the
+  /// runtime's end hook is called rather than the release emitted inline.
   void emitEnd(llvm::BasicBlock::iterator Where, const OpenWrite &W,
-               llvm::Value *Site, const llvm::DebugLoc &DL);
+               llvm::Value *Site, const llvm::DebugLoc &DL,
+               bool Unwinding = false);
 
   /// Checks, right before Before, that no other thread is writing Map: a
   /// lookup, or (Iteration) the start of an iteration. Inline: the map's

@@ -19,7 +19,7 @@
 // handoff would cost more than the compare-and-swaps it saves) stays
 // unbiased for good: each revocation after an epoch shorter than
 // g_bias_epoch_per_barrier times its membarrier is a strike (the barrier
-// then cost more than a tenth of the owner's time), each one after a longer
+// then cost more than a tenth of the epoch), each one after a longer
 // epoch takes one back, and g_max_bias_strikes strikes end it.
 //
 // Why every overlap of two writes of one map is still found (the unbiased
