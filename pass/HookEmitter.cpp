@@ -197,10 +197,13 @@ std::pair<Value *, Value *> HookEmitter::mapSlot(IRBuilder<> &B,
           Bucket};
 }
 
-Value *HookEmitter::awayCount(IRBuilder<> &B, Value *Bucket) {
-  return B.CreateInBoundsGEP(
-      StrictTable->getValueType(), StrictTable,
-      {B.getInt64(0), Bucket, B.getInt32(BucketAwayField)});
+Value *HookEmitter::bucketWord(IRBuilder<> &B, Value *Bucket, unsigned Field) {
+  return B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
+                             {B.getInt64(0), Bucket, B.getInt32(Field)});
+}
+
+BasicBlock *HookEmitter::blockBefore(BasicBlock *Before, const char *Name) {
+  return BasicBlock::Create(Ctx, Name, Before->getParent(), Before);
 }
 
 OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
@@ -250,16 +253,12 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   BasicBlock *Head = Before->getParent();
   BasicBlock *Begun = SplitBlock(Head, Before);
   Begun->setName("mapguard.begun");
-  Function *F = Head->getParent();
-  auto NewBlock = [&](const char *Name) {
-    return BasicBlock::Create(Ctx, Name, F, Begun);
-  };
-  BasicBlock *Check = NewBlock("mapguard.check");
-  BasicBlock *Claim = NewBlock("mapguard.claim");
-  BasicBlock *Slow = NewBlock("mapguard.begin.slow");
+  BasicBlock *Check = blockBefore(Begun, "mapguard.check");
+  BasicBlock *Claim = blockBefore(Begun, "mapguard.claim");
+  BasicBlock *Slow = blockBefore(Begun, "mapguard.begin.slow");
   // Strict: the thread's own tombstone is claimed with plain stores when the
   // bucket is biased to it (emitBiasedClaim).
-  BasicBlock *Own = Fast ? Claim : NewBlock("mapguard.own.tomb");
+  BasicBlock *Own = Fast ? Claim : blockBefore(Begun, "mapguard.own.tomb");
   Head->getTerminator()->eraseFromParent();
   B.SetInsertPoint(Head);
   B.CreateCondBr(B.CreateICmpEQ(Seen, OwnTomb, "mapguard.own"), Own, Check,

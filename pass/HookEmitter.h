@@ -170,8 +170,12 @@ private:
   /// runtime's hash multiplier.
   std::pair<llvm::Value *, llvm::Value *> mapSlot(llvm::IRBuilder<> &B,
                                                   llvm::Value *Product);
-  /// &StrictTable[Bucket].away: the bucket's count of writes away from home.
-  llvm::Value *awayCount(llvm::IRBuilder<> &B, llvm::Value *Bucket);
+  /// &StrictTable[Bucket].<Field>: the bucket's count of writes away from
+  /// home (BucketAwayField) or its bias (BucketBiasField).
+  llvm::Value *bucketWord(llvm::IRBuilder<> &B, llvm::Value *Bucket,
+                          unsigned Field);
+  /// A new block of the inline paths, placed right before Before.
+  llvm::BasicBlock *blockBefore(llvm::BasicBlock *Before, const char *Name);
   /// An atomic load (i64) or store of a word of the runtime's tables,
   /// tagged for type-based alias analysis (SlotAccess).
   llvm::LoadInst *loadSlotWord(llvm::IRBuilder<> &B, llvm::Value *Ptr,

@@ -88,7 +88,7 @@ void HookEmitter::emitReadCheck(Instruction *Before, Value *Map, Constant *Site,
   Value *Away = nullptr;
   if (Bucket) {
     Away =
-        B.CreateICmpNE(loadSlotWord(B, awayCount(B, Bucket),
+        B.CreateICmpNE(loadSlotWord(B, bucketWord(B, Bucket, BucketAwayField),
                                     AtomicOrdering::Monotonic, "mapguard.away"),
                        B.getInt64(0));
   }

@@ -65,15 +65,11 @@ BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
                                          Value *Seen, Value *Key, Value *Site,
                                          Value *SiteField, Value *Bucket,
                                          BasicBlock *Begun, BasicBlock *Slow) {
-  Function *F = Begun->getParent();
-  auto NewBlock = [&](const char *Name) {
-    return BasicBlock::Create(Ctx, Name, F, Begun);
-  };
   // claim -> checked -> claimed -> (begun)
   //     \-> slow            \-> give.back -> slow
-  BasicBlock *Checked = NewBlock("mapguard.checked");
-  BasicBlock *Claimed = NewBlock("mapguard.claimed");
-  BasicBlock *GiveBack = NewBlock("mapguard.give.back");
+  BasicBlock *Checked = blockBefore(Begun, "mapguard.checked");
+  BasicBlock *Claimed = blockBefore(Begun, "mapguard.claimed");
+  BasicBlock *GiveBack = blockBefore(Begun, "mapguard.give.back");
   // The runtime's seq_cst CAS.
   auto *CAS = B.CreateAtomicCmpXchg(Slot, Seen, Key, MaybeAlign(8),
                                     AtomicOrdering::SequentiallyConsistent,
@@ -84,15 +80,11 @@ BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
   // away, or another thread holds the bucket, the claim is given back and
   // the runtime asked.
   B.SetInsertPoint(Checked);
-  auto Field = [&](unsigned Index) {
-    return B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
-                               {B.getInt64(0), Bucket, B.getInt32(Index)});
-  };
   LoadInst *Away =
-      loadSlotWord(B, Field(BucketAwayField),
+      loadSlotWord(B, bucketWord(B, Bucket, BucketAwayField),
                    AtomicOrdering::SequentiallyConsistent, "mapguard.away");
   LoadInst *Bias =
-      loadSlotWord(B, Field(BucketBiasField),
+      loadSlotWord(B, bucketWord(B, Bucket, BucketBiasField),
                    AtomicOrdering::SequentiallyConsistent, "mapguard.bias");
   // (A bucket held by this thread too: a nested write, or a map sharing
   // the home slot of one the thread writes; rare, and the runtime's.)
@@ -119,18 +111,12 @@ BasicBlock *HookEmitter::emitBiasedClaim(IRBuilder<> &B, Value *Slot,
                                          Value *SiteField, Value *Bucket,
                                          Value *MyHeld, BasicBlock *Claim,
                                          BasicBlock *Slow, BasicBlock *Begun) {
-  Function *F = Begun->getParent();
-  auto NewBlock = [&](const char *Name) {
-    return BasicBlock::Create(Ctx, Name, F, Begun);
-  };
   // own -> announce -> biased -> (begun)
   //   \-> unbiased -> claim | slow;  announce -> slow
-  BasicBlock *Unbiased = NewBlock("mapguard.unbiased");
-  BasicBlock *Announce = NewBlock("mapguard.announce");
-  BasicBlock *Biased = NewBlock("mapguard.biased");
-  Value *BiasPtr =
-      B.CreateInBoundsGEP(StrictTable->getValueType(), StrictTable,
-                          {B.getInt64(0), Bucket, B.getInt32(BucketBiasField)});
+  BasicBlock *Unbiased = blockBefore(Begun, "mapguard.unbiased");
+  BasicBlock *Announce = blockBefore(Begun, "mapguard.announce");
+  BasicBlock *Biased = blockBefore(Begun, "mapguard.biased");
+  Value *BiasPtr = bucketWord(B, Bucket, BucketBiasField);
   LoadInst *Bias = loadSlotWord(B, BiasPtr, AtomicOrdering::Monotonic);
   // The thread's bucket, unless its marker holds an outer write.
   LoadInst *MarkerPtr = B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker),

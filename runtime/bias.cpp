@@ -114,12 +114,14 @@ static uint64_t *MarkerOf(uint16_t Index) {
 }
 
 void __mapguard::StartBias() {
+  if (!g_options.bias)
+    return; // (g_membarrier stays 0: never usable)
   long Cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
   bool Ok = Cmds > 0 && (Cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
             syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
                     0, 0) == 0;
   g_membarrier.store(Ok ? 1 : -1, std::memory_order_release);
-  if (!Ok && g_options.bias && g_options.verbosity >= 1) {
+  if (!Ok && g_options.verbosity >= 1) {
     char Buf[192];
     int Fd = OpenLogFd();
     Output Out(Fd, Buf, sizeof(Buf));

@@ -129,6 +129,13 @@ static inline void Unclaim(Slot &Mine, uint64_t Previous, bool Away) {
     BucketOf(&Mine).away.fetch_sub(1, std::memory_order_seq_cst);
 }
 
+// Gives back a claim (its site not stored yet) made in a bucket another
+// thread holds: a compare-and-swap, since that owner may have stored its own
+// key over it.
+static inline void GiveBack(Slot &Mine, uint64_t MyKey, uint64_t Previous) {
+  Mine.key.compare_exchange_strong(MyKey, Previous, std::memory_order_seq_cst);
+}
+
 // Reports every write of Addr in progress in B by another thread, except
 // in Mine and the one already reported; true if the calling thread itself
 // holds Addr in a slot other than Mine (a nested write).
@@ -201,11 +208,7 @@ static Claimed ClaimSlot(uintptr_t Addr, uint64_t MyKey, const Site *S) {
   // The bias after the claim, both seq_cst (bias.cpp's argument).
   if (UNLIKELY(BiasBlocks(B.bias.load(std::memory_order_seq_cst),
                           KeyThreadIndex(MyKey)))) {
-    // (A compare-and-swap: the owner may have stored over it. Its site was
-    // not stored yet.)
-    uint64_t Expected = MyKey;
-    C.Mine->key.compare_exchange_strong(Expected, C.Previous,
-                                        std::memory_order_seq_cst);
+    GiveBack(*C.Mine, MyKey, C.Previous);
     C.Mine = nullptr;
     C.Blocked = true;
     return C;
@@ -232,6 +235,14 @@ uintptr_t __mapguard::StrictClaim(uintptr_t Addr, const Site *S) {
   return MakeToken(C.Mine, C.Away);
 }
 
+// A biased claim whose bias was taken back after it announced itself (its
+// marker holds its key): undo what the revoker may have published, first.
+static inline void TakeBackLostBias(uintptr_t Addr, uint64_t MyKey) {
+  const uint64_t *Marker = __mapguard_marker;
+  if (UNLIKELY(Marker && __atomic_load_n(Marker, __ATOMIC_RELAXED) == MyKey))
+    AfterBiasLost(StrictBucket(Addr), HomeSlot(Addr), MyKey);
+}
+
 // Everything the begin hook's common case leaves out: the thread's first
 // write, stress, a home slot held by a write or a lost CAS.
 __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
@@ -239,6 +250,7 @@ __attribute__((noinline)) static uintptr_t StrictBeginSlow(uintptr_t Addr,
   if (UNLIKELY(!IsTrackable(Addr)))
     return 0;
   uint64_t MyKey = MakeKey(Addr, ThreadIndex());
+  TakeBackLostBias(Addr, MyKey);
   Bucket &B = StrictBucket(Addr);
   Slot &Home = HomeSlot(Addr);
   // With halt_on_error=0 a conflict is reported once and the write goes on:
@@ -295,14 +307,6 @@ StrictBeginScan(Slot *Mine, uintptr_t Addr, uint64_t MyKey, const Site *S,
                      PreviousSite, &Reported);
 }
 
-// A biased claim whose bias was taken back after it announced itself (its
-// marker holds its key): undo what the revoker may have published, first.
-static inline void TakeBackLostBias(uintptr_t Addr, uint64_t MyKey) {
-  const uint64_t *Marker = __mapguard_marker;
-  if (UNLIKELY(Marker && __atomic_load_n(Marker, __ATOMIC_RELAXED) == MyKey))
-    AfterBiasLost(StrictBucket(Addr), HomeSlot(Addr), MyKey);
-}
-
 // The common case, in straight-line code: a registered thread, no stress,
 // and a bucket biased to the thread with its own tombstone at home (plain
 // stores, bias.cpp), or a free home slot: the same seq_cst CAS and loads of
@@ -313,11 +317,8 @@ static inline void TakeBackLostBias(uintptr_t Addr, uint64_t MyKey) {
 MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
   uintptr_t Addr = uintptr_t(Map);
   uint16_t Index = t_thread_index;
-  if (UNLIKELY(!IsTrackable(Addr) || Index == 0 || g_options.stress)) {
-    if (IsTrackable(Addr) && Index != 0)
-      TakeBackLostBias(Addr, MakeKey(Addr, Index));
+  if (UNLIKELY(!IsTrackable(Addr) || Index == 0 || g_options.stress))
     return StrictBeginSlow(Addr, S);
-  }
   uint64_t MyKey = MakeKey(Addr, Index);
   Slot *Mine = &HomeSlot(Addr);
   Bucket &B = BucketOf(Mine);
@@ -329,8 +330,7 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
       __atomic_load_n(__mapguard_marker, __ATOMIC_RELAXED) == 0) {
     if (LIKELY(BiasedClaim(B, *Mine, MyKey, S)))
       return uintptr_t(Mine) | kBiasedTokenBit;
-    AfterBiasLost(B, *Mine, MyKey);
-    return StrictBeginSlow(Addr, S);
+    return StrictBeginSlow(Addr, S); // which takes back what was published
   }
   // The last write's site, for learn_path's record of handoffs (the same
   // cache line).
@@ -341,9 +341,7 @@ MAPGUARD_ABI uintptr_t __mapguard_write_begin(void *Map, const Site *S) {
     return StrictBeginSlow(Addr, S);
   Bias = B.bias.load(std::memory_order_seq_cst);
   if (UNLIKELY(BiasBlocks(Bias, Index))) {
-    uint64_t Expected = MyKey;
-    Mine->key.compare_exchange_strong(Expected, Previous,
-                                      std::memory_order_seq_cst);
+    GiveBack(*Mine, MyKey, Previous);
     ResolveBias(B, Index);
     return StrictBeginSlow(Addr, S);
   }
