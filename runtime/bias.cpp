@@ -14,13 +14,15 @@
 // then reads the owner's marker. If the owner is writing a map of this
 // bucket, the revoker publishes that write's key in its home slot, as a
 // compare-and-swap claim would have, and only then makes the bucket unbiased.
-// A bucket whose bias keeps being taken back soon after it was granted (a
-// map handed between threads at nearly every write: a membarrier per
-// handoff would cost more than the compare-and-swaps it saves) stays
-// unbiased for good: each revocation after an epoch shorter than
-// g_bias_epoch_per_barrier times its membarrier is a strike (the barrier
-// then cost more than a tenth of the epoch), each one after a longer
-// epoch takes one back, and g_max_bias_strikes strikes end it.
+// Revocations' membarriers may take 1/g_bias_budget_share of the process's
+// time, in bursts of up to g_bias_budget_burst_ns (a rate limit kept as one
+// theoretical arrival time, GCRA). Once that budget is spent, a bucket
+// whose bias keeps being taken back soon after it was granted (a map handed
+// between threads at nearly every write: a membarrier per handoff would
+// cost more than the compare-and-swaps it saves) stays unbiased for good:
+// each revocation after an epoch shorter than g_bias_epoch_per_barrier
+// times its membarrier is then a strike, each one after a longer epoch
+// takes one back, and g_max_bias_strikes strikes end it.
 //
 // Why every overlap of two writes of one map is still found (the unbiased
 // argument is in strict_table.cpp): let T's write W be biased, and O's write
@@ -83,6 +85,10 @@ static std::atomic<int> g_membarrier;
 static std::atomic<uint64_t> g_revocations;
 unsigned __mapguard::g_max_bias_strikes = 4;
 uint64_t __mapguard::g_bias_epoch_per_barrier = 10;
+uint64_t __mapguard::g_bias_budget_share = 100;
+uint64_t __mapguard::g_bias_budget_burst_ns = 1000000;
+// When the budget allows the next barrier (its theoretical arrival time).
+static std::atomic<uint64_t> g_budget_tat;
 
 static inline uint64_t LoadMarker(const uint64_t *M) {
   return __atomic_load_n(M, __ATOMIC_ACQUIRE);
@@ -141,14 +147,13 @@ bool __mapguard::BiasUsable() {
 
 static uint64_t NowMicros() { return (NowNanoseconds() >> 10) & kBiasTimeMask; }
 
-// The bias word after a revocation or a refused grant: one strike more
-// (Strike), or one fewer (a long epoch); kBiasNeverBit at
-// g_max_bias_strikes.
-static uint64_t Unbiased(uint64_t W, bool Strike) {
+// The bias word after a revocation or a refused grant: Strikes (+1, 0 or
+// -1, a long epoch) added to its count; kBiasNeverBit at g_max_bias_strikes.
+static uint64_t Unbiased(uint64_t W, int Strikes) {
   uint64_t Count = (W >> kBiasCountShift) & kBiasCountMax;
-  if (Strike)
+  if (Strikes > 0)
     Count += Count < kBiasCountMax;
-  else
+  else if (Strikes < 0)
     Count -= Count > 0;
   return (Count << kBiasCountShift) |
          (Count >= g_max_bias_strikes ? kBiasNeverBit : 0);
@@ -204,6 +209,24 @@ void __mapguard::AfterBiasLost(Bucket &B, Slot &Home, uint64_t MyKey) {
   StoreMarker(__mapguard_marker, 0);
 }
 
+// Charges a membarrier of Barrier ns, which ended at Now, to the budget;
+// true if the budget was already spent.
+static bool BudgetSpent(uint64_t Now, uint64_t Barrier) {
+  uint64_t Window = g_bias_budget_burst_ns * g_bias_budget_share;
+  uint64_t Earliest = Now > Window ? Now - Window : 0;
+  uint64_t Tat = g_budget_tat.load(std::memory_order_relaxed);
+  uint64_t Next;
+  do
+    Next = (Tat > Earliest ? Tat : Earliest) + Barrier * g_bias_budget_share;
+  while (!g_budget_tat.compare_exchange_weak(Tat, Next,
+                                             std::memory_order_relaxed));
+  return Next > Now;
+}
+
+void __mapguard::ResetBiasBudget() {
+  g_budget_tat.store(0, std::memory_order_relaxed);
+}
+
 // Claims Home for K, whose write is at S, on its writer's behalf, unless it
 // holds K already. The site goes in only if nobody stored one since it was
 // read (the writer stores the same, or its end an ended one).
@@ -225,6 +248,11 @@ static void Publish(Slot &Home, uint64_t K, const Site *S) {
   }
 }
 
+// How long the bias W was held when its revocation began, at Now.
+static uint64_t EpochNsOf(uint64_t W, uint64_t Now) {
+  return (((Now >> 10) - (W >> kBiasTimeShift)) & kBiasTimeMask) << 10;
+}
+
 // Takes B back from the owner W names (W has kBiasHeldBit).
 static void Revoke(Bucket &B, uint64_t W) {
   uint16_t Owner = uint16_t(W);
@@ -233,9 +261,12 @@ static void Revoke(Bucket &B, uint64_t W) {
     return;
   uint64_t Start = NowNanoseconds();
   syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-  uint64_t Barrier = NowNanoseconds() - Start;
-  uint64_t EpochNs = (((Start >> 10) - (W >> kBiasTimeShift)) & kBiasTimeMask)
-                     << 10;
+  uint64_t End = NowNanoseconds();
+  uint64_t Barrier = End - Start;
+  bool Spent = BudgetSpent(End, Barrier);
+  int Strikes = EpochNsOf(W, Start) >= g_bias_epoch_per_barrier * Barrier ? -1
+                : Spent                                                   ? 1
+                                                                          : 0;
   const uint64_t *Marker = MarkerOf(Owner);
   uint64_t K = LoadMarker(Marker);
   const Site *S = reinterpret_cast<const Site *>(
@@ -244,8 +275,7 @@ static void Revoke(Bucket &B, uint64_t W) {
       &StrictBucket(KeyAddress(K)) == &B)
     Publish(HomeSlot(KeyAddress(K)), K, S);
   g_revocations.fetch_add(1, std::memory_order_relaxed);
-  B.bias.store(Unbiased(W, EpochNs < g_bias_epoch_per_barrier * Barrier),
-               std::memory_order_seq_cst);
+  B.bias.store(Unbiased(W, Strikes), std::memory_order_seq_cst);
 }
 
 void __mapguard::ResolveBias(Bucket &B, uint16_t Me) {
@@ -277,7 +307,7 @@ void __mapguard::MaybeGrantBias(Bucket &B, uint16_t Me, uint64_t W) {
   for (Slot &Other : B.slots) {
     uint64_t K = Other.key.load(std::memory_order_seq_cst);
     if (IsActiveKey(K) && KeyThreadIndex(K) != Me) {
-      B.bias.compare_exchange_strong(Held, Unbiased(Held, /*Strike=*/true),
+      B.bias.compare_exchange_strong(Held, Unbiased(Held, 1),
                                      std::memory_order_seq_cst);
       return;
     }
@@ -290,6 +320,7 @@ void __mapguard::ResetBiasAfterFork() {
   for (Bucket &B : __mapguard_strict_table)
     if (B.bias.load(std::memory_order_relaxed))
       B.bias.store(0, std::memory_order_relaxed);
+  ResetBiasBudget();
 }
 
 uint64_t __mapguard::BiasRevocationCount() {

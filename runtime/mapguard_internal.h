@@ -173,6 +173,12 @@ inline bool BiasGrantable(uint64_t W) {
 // revocation's membarrier (bias.cpp; tests change both).
 extern unsigned g_max_bias_strikes;
 extern uint64_t g_bias_epoch_per_barrier;
+// Strikes count only once revocations' membarriers have taken more than
+// 1/g_bias_budget_share of the time, beyond a burst of this many ns (tests
+// change both; ResetBiasBudget forgets what was spent).
+extern uint64_t g_bias_budget_share;
+extern uint64_t g_bias_budget_burst_ns;
+void ResetBiasBudget();
 
 // At thread registration: points __mapguard_marker at the thread's marker.
 void SetUpMarker(uint16_t Index);

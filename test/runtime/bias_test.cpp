@@ -49,15 +49,20 @@ protected:
     g_options.handoff_hold_us = 0;
     SavedMax = g_max_bias_strikes;
     SavedEpoch = g_bias_epoch_per_barrier;
+    SavedBurst = g_bias_budget_burst_ns;
+    ResetBiasBudget();
   }
   void TearDown() override {
     g_max_bias_strikes = SavedMax;
     g_bias_epoch_per_barrier = SavedEpoch;
+    g_bias_budget_burst_ns = SavedBurst;
+    ResetBiasBudget();
     EXPECT_EQ(*__mapguard_marker, 0u) << "a marker left set";
     NoReportTest::TearDown();
   }
   unsigned SavedMax = 0;
   uint64_t SavedEpoch = 0;
+  uint64_t SavedBurst = 0;
 };
 
 TEST_F(BiasTest, ASecondWriteGrantsTheBucketAndLaterOnesArePlainStores) {
@@ -89,6 +94,7 @@ TEST_F(BiasTest, WithBiasOffABucketIsNeverGranted) {
 TEST_F(BiasTest, AHandoffSoonAfterTheGrantIsAStrikeAndEnoughEndTheBias) {
   g_max_bias_strikes = 3;
   g_bias_epoch_per_barrier = uint64_t(1) << 40; // every epoch is short
+  g_bias_budget_burst_ns = 0;                   // and every barrier too many
   uintptr_t Map = FakeMap(9020);
   uint64_t Before = BiasRevocationCount();
   for (unsigned Round = 0; Round < 3; ++Round) {
@@ -116,8 +122,34 @@ TEST_F(BiasTest, HandoffsAfterLongEpochsKeepTheBucketBiasable) {
     WriteOnOtherThread(Map, &kSecondSite);
     EXPECT_FALSE(BiasWord(Map) & kBiasNeverBit) << "round " << Round;
   }
-  // The same handoffs with every epoch counted short: ended at 2.
+  // The same handoffs with every epoch counted short, the budget spent:
+  // ended at 2.
   g_bias_epoch_per_barrier = uint64_t(1) << 40;
+  g_bias_budget_burst_ns = 0;
+  for (unsigned Round = 0; Round < 2; ++Round) {
+    Bias(Map);
+    WriteOnOtherThread(Map, &kSecondSite);
+  }
+  EXPECT_TRUE(BiasWord(Map) & kBiasNeverBit);
+}
+
+TEST_F(BiasTest, ShortEpochsAreNoStrikesWhileTheBudgetLasts) {
+  // Handoffs soon after each grant (a map shared under a lock that changes
+  // hands every few writes) keep the bucket biasable while revocations'
+  // membarriers stay within their share of the time; once it is spent, the
+  // same handoffs strike.
+  g_max_bias_strikes = 2;
+  g_bias_epoch_per_barrier = uint64_t(1) << 40; // every epoch is short
+  g_bias_budget_burst_ns = uint64_t(1) << 40;   // a budget never spent
+  uintptr_t Map = FakeMap(9030);
+  uint64_t Before = BiasRevocationCount();
+  for (unsigned Round = 0; Round < 6; ++Round) {
+    Bias(Map);
+    WriteOnOtherThread(Map, &kSecondSite);
+    EXPECT_FALSE(BiasWord(Map) & kBiasNeverBit) << "round " << Round;
+  }
+  EXPECT_EQ(BiasRevocationCount() - Before, 6u);
+  g_bias_budget_burst_ns = 0;
   for (unsigned Round = 0; Round < 2; ++Round) {
     Bias(Map);
     WriteOnOtherThread(Map, &kSecondSite);
