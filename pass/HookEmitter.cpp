@@ -238,32 +238,29 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   // The map's hold counter: hashed like a strict bucket (the same value).
   Value *HoldIndex =
       Bucket ? Bucket : B.CreateLShr(Product, 64 - abi::kMapHoldBits);
-  Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
-  Value *BiasedToken =
-      Fast ? nullptr
-           : B.CreateOr(SlotToken,
-                        ConstantInt::get(IntPtrTy, abi::kBiasedTokenBit));
+  Value *SlotToken = Fast ? B.CreatePtrToInt(Slot, IntPtrTy) : nullptr;
   LoadInst *Seen =
       loadSlotWord(B, Slot, AtomicOrdering::Monotonic, "mapguard.seen");
+
+  BasicBlock *Head = Before->getParent();
+  BasicBlock *Begun = SplitBlock(Head, Before);
+  Begun->setName("mapguard.begun");
+  if (!Fast)
+    return {Map,
+            emitStrictBegin(B, Begun,
+                            {Map, Site, Key, OwnTomb, Slot, Bucket, Seen}),
+            Key};
 
   //   head -> claim -> (begun)              the thread's own tombstone
   //       \-> check -> claim                 another free slot the runtime
   //                \-> slow                  need not see; else the runtime
-  // Strict mode's claim is a CAS, and more blocks (below).
-  BasicBlock *Head = Before->getParent();
-  BasicBlock *Begun = SplitBlock(Head, Before);
-  Begun->setName("mapguard.begun");
   BasicBlock *Check = blockBefore(Begun, "mapguard.check");
   BasicBlock *Claim = blockBefore(Begun, "mapguard.claim");
   BasicBlock *Slow = blockBefore(Begun, "mapguard.begin.slow");
-  // Strict: the thread's own tombstone is claimed with plain stores when the
-  // bucket is biased to it (emitBiasedClaim).
-  BasicBlock *Own = Fast ? Claim : blockBefore(Begun, "mapguard.own.tomb");
   Head->getTerminator()->eraseFromParent();
   B.SetInsertPoint(Head);
-  B.CreateCondBr(B.CreateICmpEQ(Seen, OwnTomb, "mapguard.own"), Own, Check,
+  B.CreateCondBr(B.CreateICmpEQ(Seen, OwnTomb, "mapguard.own"), Claim, Check,
                  Likely);
-
   // Not the thread's own tombstone. The runtime has nothing to do at this
   // claim either if the slot is free (0 or a tombstone: the sign bit) and
   // holds no tombstone of this map, or the map has spent its handoff holds
@@ -271,47 +268,38 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   // nearly every write, spends them at once). A thread without an index
   // yet is registered by the runtime.
   B.SetInsertPoint(Check);
-  Value *Allowed =
-      B.CreateAnd(Trackable, emitNotStressed(B), "mapguard.allowed");
-  B.CreateCondBr(emitQuiet(B, Seen, OwnTomb, HoldIndex, IndexLoad, Allowed),
-                 Claim, Slow, Likely);
+  B.CreateCondBr(
+      emitQuiet(B, Seen, OwnTomb, HoldIndex, IndexLoad,
+                B.CreateAnd(Trackable, emitNotStressed(B), "mapguard.allowed")),
+      Claim, Slow, Likely);
 
   B.SetInsertPoint(Slow);
   Value *SlowToken = B.CreateCall(hook(Begin), {Map, Site});
   B.CreateBr(Begun);
 
-  // (Strict: in the head, where both claims use them.)
-  if (Fast)
-    B.SetInsertPoint(Claim);
-  else
-    B.SetInsertPoint(Head->getTerminator());
-  Value *SiteField = B.CreateStructGEP(SlotTy, Slot, SlotSiteField);
-  Value *MyHeld =
-      Fast ? nullptr
-           : B.CreateOr(B.CreateZExt(IndexLoad, I64),
-                        B.getInt64(abi::kBiasHeldBit), "mapguard.mine");
+  // The site before the key (in program order; TSO keeps it).
   B.SetInsertPoint(Claim);
-  BasicBlock *Claimed = Claim, *Biased = nullptr;
-  if (Fast) {
-    // The site before the key (in program order; TSO keeps it).
-    storeSlotWord(B, Site, SiteField, AtomicOrdering::Monotonic);
-    storeSlotWord(B, Key, Slot, AtomicOrdering::Monotonic);
-    B.CreateBr(Begun);
-  } else {
-    Claimed = emitStrictClaim(B, Slot, Seen, Key, Site, SiteField, Bucket,
-                              Begun, Slow);
-    B.SetInsertPoint(Own);
-    Biased = emitBiasedClaim(B, Slot, Key, Site, SiteField, Bucket, MyHeld,
-                             Claim, Slow, Begun);
-  }
+  storeSlotWord(B, Site, B.CreateStructGEP(SlotTy, Slot, SlotSiteField),
+                AtomicOrdering::Monotonic);
+  storeSlotWord(B, Key, Slot, AtomicOrdering::Monotonic);
+  B.CreateBr(Begun);
 
   B.SetInsertPoint(Begun, Begun->getFirstInsertionPt());
-  PHINode *Token = B.CreatePHI(IntPtrTy, 3, "mapguard.token");
-  Token->addIncoming(SlotToken, Claimed);
+  PHINode *Token = B.CreatePHI(IntPtrTy, 2, "mapguard.token");
+  Token->addIncoming(SlotToken, Claim);
   Token->addIncoming(SlowToken, Slow);
-  if (Biased)
-    Token->addIncoming(BiasedToken, Biased);
   return {Map, Token, Key};
+}
+
+/// Whether a claim that did not find the thread's own tombstone may still
+/// go without the runtime (emitQuiet), with the inputs a strict claim
+/// passes its module's claim function.
+Value *HookEmitter::emitQuietFor(IRBuilder<> &B, Value *Addr, Value *Key,
+                                 Value *Seen, Value *HoldIndex) {
+  Value *Allowed = B.CreateAnd(emitTrackable(B, Addr), emitNotStressed(B),
+                               "mapguard.allowed");
+  return emitQuiet(B, Seen, B.CreateOr(Key, B.getInt64(abi::kTombBit)),
+                   HoldIndex, B.CreateTrunc(Key, B.getInt16Ty()), Allowed);
 }
 
 /// A trackable address: 0 < map < 2^47.

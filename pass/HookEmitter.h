@@ -39,12 +39,13 @@
 //   strict begin: if (seen == tomb && the bucket is biased to the thread)
 //                   <plain stores: HookEmitterStrict.cpp; token has
 //                    kBiasedTokenBit>
-//                 else if (inline && CAS(slot->key, seen, key)) { // seq_cst
-//                   if (bucket->away == 0 && no other thread holds the
-//                       bucket's bias) { slot->site = site; token = slot; }
-//                   else { CAS(slot->key, key, seen);           // give back
-//                          token = __mapguard_write_begin(map, site); }
-//                 } else token = __mapguard_write_begin(map, site);
+//                 else token = <the module's claim function>:
+//                   if (inline && CAS(slot->key, seen, key)) { // seq_cst
+//                     if (bucket->away == 0 && no other thread holds the
+//                         bucket's bias) { slot->site = site; token = slot; }
+//                     else { CAS(slot->key, key, seen);         // give back
+//                            token = __mapguard_write_begin(map, site); }
+//                   } else token = __mapguard_write_begin(map, site);
 //   strict end:   if (token & kBiasedTokenBit) <HookEmitterStrict.cpp>
 //                 else if (token) {
 //                   slot = token & ~kAwayTokenBit;
@@ -197,6 +198,24 @@ private:
   static constexpr unsigned BucketSlotsField = 0;
   static constexpr unsigned BucketAwayField = 1;
   static constexpr unsigned BucketBiasField = 2;
+  /// What a write's head computed (emitBegin), for strict mode's claims.
+  struct StrictHead {
+    llvm::Value *Map, *Site, *Key, *OwnTomb, *Slot, *Bucket, *Seen;
+  };
+  /// Strict mode's begin, after the head (Begun's predecessor): the claim
+  /// of the thread's own tombstone in a bucket biased to it inline, every
+  /// other claim a call of the module's claim function. Returns the token.
+  llvm::Value *emitStrictBegin(llvm::IRBuilder<> &B, llvm::BasicBlock *Begun,
+                               const StrictHead &H);
+  /// The module's claim function (internal, created on first use): the
+  /// compare-and-swap claim when the runtime need not see it, else the
+  /// runtime's begin hook.
+  llvm::Function *claimFunction();
+  llvm::Function *ClaimFunction = nullptr;
+  /// emitQuiet from what the claim function is passed.
+  llvm::Value *emitQuietFor(llvm::IRBuilder<> &B, llvm::Value *Addr,
+                            llvm::Value *Key, llvm::Value *Seen,
+                            llvm::Value *HoldIndex);
   /// The compare-and-swap claim, from B's block: returns the block that
   /// reaches Begun with the claim made.
   llvm::BasicBlock *emitStrictClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,
@@ -206,17 +225,16 @@ private:
                                     llvm::BasicBlock *Begun,
                                     llvm::BasicBlock *Slow);
   /// The claim of the thread's own tombstone, from B's block: with plain
-  /// stores if the bucket is biased to the thread, else to Claim (the
-  /// bucket never biased again) or Slow. Returns the block that reaches
-  /// Begun with the biased claim made. MyHeld: the bias word's state while
+  /// stores if the bucket is biased to the thread, else to Slow. Returns
+  /// the block that reaches Begun with the biased claim made, and (Bias)
+  /// the bias word as first loaded. MyHeld: the bias word's state while
   /// the bucket is the thread's (BiasHeldBy).
   llvm::BasicBlock *emitBiasedClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,
                                     llvm::Value *Key, llvm::Value *Site,
                                     llvm::Value *SiteField, llvm::Value *Bucket,
-                                    llvm::Value *MyHeld,
-                                    llvm::BasicBlock *Claim,
-                                    llvm::BasicBlock *Slow,
-                                    llvm::BasicBlock *Begun);
+                                    llvm::Value *MyHeld, llvm::BasicBlock *Slow,
+                                    llvm::BasicBlock *Begun,
+                                    llvm::Value *&Bias);
   /// After a strict release at B's position (before a branch): a biased
   /// write's end (to Slow, the runtime's end, if its bias was lost).
   void emitBiasedEnd(llvm::IRBuilder<> &B, const OpenWrite &W,

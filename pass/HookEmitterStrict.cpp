@@ -1,17 +1,27 @@
 //===- HookEmitterStrict.cpp - Strict mode's inline claims and releases ---===//
 //
-// The compare-and-swap claim and, in a bucket biased to the writing thread,
-// the claim with plain stores (runtime/bias.cpp has the protocol and why it
-// misses no overlap; runtime/strict_table.cpp has the same paths in C++):
+// In a bucket biased to the writing thread, the claim with plain stores,
+// inline at each write; every other claim in the module's claim function
+// (internal, never inlined: __mapguard_strict_claim), which makes the
+// compare-and-swap claim when the runtime need not see it. Each write thus
+// carries the owner's path and one call, not every path (a module's
+// compile time is most of what the others cost), and the owner's write
+// runs as it did inline. runtime/bias.cpp has the protocol and why it misses no
+// overlap; runtime/strict_table.cpp has the same paths in C++.
 //
-//   own tombstone:  w = bucket->bias;
+//   own tombstone (inline):  w = bucket->bias;
 //     if ((w & kBiasStateMask) == BiasHeldBy(index) && *marker == 0) {
 //       marker[1] = site; marker[0] = key; (compiler barrier)
 //       if ((bucket->bias & kBiasStateMask) == BiasHeldBy(index))  // acquire
 //         { slot->site = site; slot->key = key; token = slot | biased; }
-//       else token = __mapguard_write_begin(map, site);  // takes it back
-//     } else if (w & kBiasNeverBit) <the compare-and-swap claim>
-//     else token = __mapguard_write_begin(map, site);    // may grant, revoke
+//       else token = claim(map, site, key, seen, w);     // the runtime's
+//     } else token = claim(map, site, key, seen, w);
+//   another slot (inline):   token = claim(map, site, key, seen, 0);
+//   claim(map, site, key, seen, w), the claim function:
+//     if (seen == tomb) { if (w & kBiasNeverBit) <the compare-and-swap claim>
+//                         else token = __mapguard_write_begin(map, site); }
+//     else if (quiet) <the compare-and-swap claim>   // HookEmitter.h
+//     else token = __mapguard_write_begin(map, site); // may grant, revoke
 //   compare-and-swap claim:
 //     if (CAS(slot->key, seen, key)) {                   // seq_cst
 //       if (bucket->away == 0 && !taken(bucket->bias))   // both seq_cst
@@ -106,18 +116,118 @@ BasicBlock *HookEmitter::emitStrictClaim(IRBuilder<> &B, Value *Slot,
   return Claimed;
 }
 
+Value *HookEmitter::emitStrictBegin(IRBuilder<> &B, BasicBlock *Begun,
+                                    const StrictHead &H) {
+  //   head -> own.tomb -> announce -> biased -> (begun)
+  //       \--------\------------\-> slow: the module's claim function
+  BasicBlock *Head = Begun->getSinglePredecessor();
+  BasicBlock *Own = blockBefore(Begun, "mapguard.own.tomb");
+  BasicBlock *Slow = blockBefore(Begun, "mapguard.begin.slow");
+  Head->getTerminator()->eraseFromParent();
+  B.SetInsertPoint(Head);
+  Value *SiteField = B.CreateStructGEP(SlotTy, H.Slot, SlotSiteField);
+  Value *BiasedToken =
+      B.CreateOr(B.CreatePtrToInt(H.Slot, IntPtrTy),
+                 ConstantInt::get(IntPtrTy, abi::kBiasedTokenBit));
+  Value *MyHeld =
+      B.CreateOr(B.CreateAnd(H.Key, B.getInt64(abi::kThreadIndexMask)),
+                 B.getInt64(abi::kBiasHeldBit), "mapguard.mine");
+  B.CreateCondBr(B.CreateICmpEQ(H.Seen, H.OwnTomb, "mapguard.own"), Own, Slow,
+                 Likely);
+  B.SetInsertPoint(Own);
+  Value *Bias = nullptr;
+  BasicBlock *Biased = emitBiasedClaim(B, H.Slot, H.Key, H.Site, SiteField,
+                                       H.Bucket, MyHeld, Slow, Begun, Bias);
+  // Every other claim: the bias as the owner's path found it (unused when
+  // the slot held something else), so that the claim function loads
+  // nothing this path has loaded.
+  B.SetInsertPoint(Slow);
+  PHINode *BiasSeen = B.CreatePHI(B.getInt64Ty(), 3, "mapguard.bias.seen");
+  for (BasicBlock *From : predecessors(Slow))
+    BiasSeen->addIncoming(From == Head ? B.getInt64(0) : Bias, From);
+  Value *SlowToken =
+      B.CreateCall(claimFunction(), {H.Map, H.Site, H.Key, H.Seen, BiasSeen});
+  B.CreateBr(Begun);
+  B.SetInsertPoint(Begun, Begun->getFirstInsertionPt());
+  PHINode *Token = B.CreatePHI(IntPtrTy, 2, "mapguard.token");
+  Token->addIncoming(SlowToken, Slow);
+  Token->addIncoming(BiasedToken, Biased);
+  return Token;
+}
+
+Function *HookEmitter::claimFunction() {
+  if (ClaimFunction)
+    return ClaimFunction;
+  Type *I64 = Type::getInt64Ty(Ctx);
+  // (map, site, key, seen, bias) -> token. Internal, so each module has its
+  // own; never inlined, so each write has one call of it.
+  ClaimFunction = Function::createWithDefaultAttr(
+      FunctionType::get(IntPtrTy, {PtrTy, PtrTy, I64, I64, I64}, false),
+      GlobalValue::InternalLinkage, M.getDataLayout().getProgramAddressSpace(),
+      "__mapguard_strict_claim", &M);
+  ClaimFunction->addFnAttr(Attribute::NoInline);
+  ClaimFunction->addFnAttr(Attribute::NoUnwind);
+  Argument *Map = ClaimFunction->getArg(0), *Site = ClaimFunction->getArg(1),
+           *Key = ClaimFunction->getArg(2), *Seen = ClaimFunction->getArg(3),
+           *Bias = ClaimFunction->getArg(4);
+  for (auto [Arg, Name] : {std::pair<Argument *, const char *>{Map, "map"},
+                           {Site, "site"},
+                           {Key, "key"},
+                           {Seen, "seen"},
+                           {Bias, "bias"}})
+    Arg->setName(Name);
+  // entry -> own.tomb -> claim -> (done)    never biased again
+  //      \-> check ----/  \-> slow -> (done)  the quiet cases, or the runtime
+  BasicBlock *Done = BasicBlock::Create(Ctx, "done", ClaimFunction);
+  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", ClaimFunction, Done));
+  Value *Addr = B.CreatePtrToInt(Map, I64);
+  Value *OwnTomb = B.CreateOr(Key, B.getInt64(abi::kTombBit));
+  auto [Slot, Bucket] =
+      mapSlot(B, B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
+                             B.getInt64(abi::kHashMultiplier)));
+  Value *SiteField = B.CreateStructGEP(SlotTy, Slot, SlotSiteField);
+  Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
+  BasicBlock *Own = blockBefore(Done, "own.tomb");
+  BasicBlock *Check = blockBefore(Done, "check");
+  BasicBlock *Claim = blockBefore(Done, "claim");
+  BasicBlock *Slow = blockBefore(Done, "slow");
+  B.CreateCondBr(B.CreateICmpEQ(Seen, OwnTomb), Own, Check);
+  // The thread's own tombstone, not biased to it: a bucket that is never
+  // biased again claims with the CAS; the runtime grants, revokes, waits or
+  // nests otherwise.
+  B.SetInsertPoint(Own);
+  B.CreateCondBr(
+      B.CreateICmpNE(B.CreateAnd(Bias, B.getInt64(abi::kBiasNeverBit)),
+                     B.getInt64(0)),
+      Claim, Slow, Likely);
+  // Another free slot the runtime need not see (emitQuiet).
+  B.SetInsertPoint(Check);
+  B.CreateCondBr(emitQuietFor(B, Addr, Key, Seen, Bucket), Claim, Slow, Likely);
+  B.SetInsertPoint(Slow);
+  Value *SlowToken = B.CreateCall(hook(Begin), {Map, Site});
+  B.CreateBr(Done);
+  B.SetInsertPoint(Claim);
+  BasicBlock *Claimed =
+      emitStrictClaim(B, Slot, Seen, Key, Site, SiteField, Bucket, Done, Slow);
+  B.SetInsertPoint(Done);
+  PHINode *Token = B.CreatePHI(IntPtrTy, 2);
+  Token->addIncoming(SlotToken, Claimed);
+  Token->addIncoming(SlowToken, Slow);
+  B.CreateRet(Token);
+  return ClaimFunction;
+}
+
 BasicBlock *HookEmitter::emitBiasedClaim(IRBuilder<> &B, Value *Slot,
                                          Value *Key, Value *Site,
                                          Value *SiteField, Value *Bucket,
-                                         Value *MyHeld, BasicBlock *Claim,
-                                         BasicBlock *Slow, BasicBlock *Begun) {
+                                         Value *MyHeld, BasicBlock *Slow,
+                                         BasicBlock *Begun, Value *&Bias) {
   // own -> announce -> biased -> (begun)
-  //   \-> unbiased -> claim | slow;  announce -> slow
-  BasicBlock *Unbiased = blockBefore(Begun, "mapguard.unbiased");
+  //   \-> slow;         \-> slow
   BasicBlock *Announce = blockBefore(Begun, "mapguard.announce");
   BasicBlock *Biased = blockBefore(Begun, "mapguard.biased");
   Value *BiasPtr = bucketWord(B, Bucket, BucketBiasField);
-  LoadInst *Bias = loadSlotWord(B, BiasPtr, AtomicOrdering::Monotonic);
+  Bias = loadSlotWord(B, BiasPtr, AtomicOrdering::Monotonic);
   // The thread's bucket, unless its marker holds an outer write.
   LoadInst *MarkerPtr = B.CreateLoad(PtrTy, B.CreateThreadLocalAddress(Marker),
                                      "mapguard.marker");
@@ -126,14 +236,7 @@ BasicBlock *HookEmitter::emitBiasedClaim(IRBuilder<> &B, Value *Slot,
   B.CreateCondBr(B.CreateAnd(B.CreateICmpEQ(biasState(B, Bias), MyHeld),
                              B.CreateICmpEQ(Outer, B.getInt64(0)),
                              "mapguard.mine"),
-                 Announce, Unbiased, Likely);
-  // Not (now) the thread's: a bucket that is never biased again claims with
-  // the CAS; the runtime grants, revokes, waits or nests otherwise.
-  B.SetInsertPoint(Unbiased);
-  B.CreateCondBr(
-      B.CreateICmpNE(B.CreateAnd(Bias, B.getInt64(abi::kBiasNeverBit)),
-                     B.getInt64(0)),
-      Claim, Slow, Likely);
+                 Announce, Slow, Likely);
   // Announce the write in the marker, then look at the bias again.
   B.SetInsertPoint(Announce);
   storeSlotWord(B, Site, B.CreateConstGEP1_64(B.getInt8Ty(), MarkerPtr, 8),

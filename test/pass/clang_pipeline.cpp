@@ -22,7 +22,7 @@ std::unordered_map<int, int> counts;
 // CHECK-LABEL: define {{.*}}@_Z4bumpi(
 // CHECK:       call {{.*}}@{{_Z[^(]*}}.mapguard({{.*}}), !dbg [[LOC:![0-9]+]]
 // STUB:        define internal {{.*}}@{{_Z[^(]*}}.mapguard({{.*}}) {{.*}}[[STUB:#[0-9]+]] personality
-// STUB:        call i64 @__mapguard_write_begin(
+// STUB:        call {{.*}}@__mapguard_strict_claim(
 // STUB:        call void @__mapguard_write_end(
 // STUB:        attributes [[STUB]] = { {{.*}}noinline
 // With -g the stub has an artificial subprogram, so that the operation
@@ -37,7 +37,7 @@ std::unordered_map<int, int> counts;
 // RUN: %clangxx -std=c++17 -O2 -g -fpass-plugin=%plugin -fplugin=%plugin -mllvm -mapguard-outline=0 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=INPLACE
 // RUN: %clangxx -std=c++17 -O0 -g -fpass-plugin=%plugin -fplugin=%plugin -mllvm -mapguard-outline=0 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=INPLACE
 // INPLACE-LABEL: define {{.*}}@_Z4bumpi(
-// INPLACE:       call i64 @__mapguard_write_begin(ptr {{.*}}@counts, ptr {{.*}}@__mapguard_site{{.*}}), !dbg [[LOC:![0-9]+]]
+// INPLACE:       call {{.*}}@__mapguard_strict_claim({{.*}}), !dbg [[LOC:![0-9]+]]
 // INPLACE:       call void @__mapguard_write_end(ptr {{.*}}@counts, ptr {{.*}}@__mapguard_site{{.*}}, i64 %{{.*}}), !dbg
 // INPLACE-NOT:   define internal {{.*}}.mapguard(
 // INPLACE:       [[LOC]] = !DILocation(line: [[#@LINE+3]],

@@ -8,7 +8,7 @@
 declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 
 ; CHECK-LABEL: define void @map_in_local_struct(
-; CHECK:       call i64 @__mapguard_write_begin(ptr %field,
+; CHECK:       call i64 @__mapguard_strict_claim(ptr %field,
 define void @map_in_local_struct() {
   %h = alloca %struct.Holder, align 8
   %field = getelementptr inbounds %struct.Holder, ptr %h, i32 0, i32 1
@@ -17,8 +17,8 @@ define void @map_in_local_struct() {
 }
 
 ; CHECK-LABEL: define void @select_of_locals(
-; CHECK:       call i64 @__mapguard_write_begin(ptr %m,
-; CHECK:       call i64 @__mapguard_write_begin(ptr %a,
+; CHECK:       call i64 @__mapguard_strict_claim(ptr %m,
+; CHECK:       call i64 @__mapguard_strict_claim(ptr %a,
 define void @select_of_locals(i1 %c) {
   %a = alloca [48 x i8], align 8
   %b = alloca [48 x i8], align 8
@@ -30,7 +30,7 @@ define void @select_of_locals(i1 %c) {
 }
 
 ; CHECK-LABEL: define void @phi_of_locals(
-; CHECK:       call i64 @__mapguard_write_begin(ptr %m,
+; CHECK:       call i64 @__mapguard_strict_claim(ptr %m,
 define void @phi_of_locals(i1 %c) {
 entry:
   %a = alloca [48 x i8], align 8

@@ -21,9 +21,9 @@ declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
 ; CHECK-NOT:   __mapguard
 ; CHECK:       ret i64
 ; NOELIDE-LABEL: define i64 @local_only(
-; NOELIDE:       call i64 @__mapguard_write_begin(ptr %m,
+; NOELIDE:       call i64 @__mapguard_strict_claim(ptr %m,
 ; NOELIDE:       call ptr @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEEixERS3_(ptr %m,
-; NOELIDE:       call i64 @__mapguard_write_begin(ptr %m,
+; NOELIDE:       call i64 @__mapguard_strict_claim(ptr %m,
 ; NOELIDE:       call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %m)
 define i64 @local_only(ptr %k) {
   %m = alloca [48 x i8], align 8

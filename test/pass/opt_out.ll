@@ -31,7 +31,7 @@ define void @no_sanitize() disable_sanitizer_instrumentation {
 }
 
 ; CHECK-LABEL: define void @annotated_otherwise(
-; CHECK:       call i64 @__mapguard_write_begin(ptr @m,
+; CHECK:       call i64 @__mapguard_strict_claim(ptr @m,
 ; CHECK:       call void @__mapguard_write_end(ptr @m,
 define void @annotated_otherwise() {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m)

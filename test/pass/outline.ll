@@ -18,13 +18,18 @@
 ; FASTSTUB:      @__mapguard_fast_table
 ; FASTSTUB:      store atomic i64 %mapguard.key
 ; STRICTSTUB:  define internal ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi.mapguard(ptr %map, ptr %arg, ptr %site)
-; STRICTSTUB:    cmpxchg ptr %mapguard.slot, i64 %mapguard.seen, i64 %mapguard.key seq_cst seq_cst
-; STRICTSTUB:    call i64 @__mapguard_write_begin(ptr %map, ptr %site)
+; STRICTSTUB:    call i64 @__mapguard_strict_claim(ptr %map, ptr %site, i64 %mapguard.key, i64 %mapguard.seen, i64 %mapguard.bias.seen)
+; STRICTSTUB:    store atomic i64 %mapguard.key, ptr %mapguard.slot release
 ; STRICTSTUB:    invoke ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixEOi(ptr %map, ptr %arg)
 ; STRICTSTUB:  mapguard.release:
 ; STRICTSTUB:    call void @__mapguard_write_end(ptr %map, ptr %site,
-; STRICTSTUB:  mapguard.release{{[0-9]+}}:
-; STRICTSTUB:    call void @__mapguard_write_end(ptr %map, ptr %site,
+; STRICTSTUB:    landingpad
+; STRICTSTUB-NEXT: cleanup
+; STRICTSTUB-NEXT: call void @__mapguard_write_end(ptr %map, ptr %site,
+; The module's claim function (strict_inline.ll) holds the compare-and-swap.
+; STRICTSTUB:  define internal i64 @__mapguard_strict_claim(ptr %map, ptr %site, i64 %key, i64 %seen, i64 %bias)
+; STRICTSTUB:    cmpxchg ptr %mapguard.slot, i64 %seen, i64 %key seq_cst seq_cst
+; STRICTSTUB:    call i64 @__mapguard_write_begin(ptr %map, ptr %site)
 
 @m = global [56 x i8] zeroinitializer, align 8
 @n = global [56 x i8] zeroinitializer, align 8

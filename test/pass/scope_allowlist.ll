@@ -14,7 +14,7 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 
 ; Written in src/net/pool.cpp: matches src:*/net/*.
 ; CHECK-LABEL: define void @in_net_file(
-; CHECK:       __mapguard_write_begin
+; CHECK:       __mapguard_strict_claim
 define void @in_net_file() !dbg !11 {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m), !dbg !21
   ret void
@@ -22,7 +22,7 @@ define void @in_net_file() !dbg !11 {
 
 ; net::Pool::reset(): matches fun:net::*.
 ; CHECK-LABEL: define void @_ZN3net4Pool5resetEv(
-; CHECK:       __mapguard_write_begin
+; CHECK:       __mapguard_strict_claim
 define void @_ZN3net4Pool5resetEv(ptr %this) !dbg !12 {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m), !dbg !22
   ret void

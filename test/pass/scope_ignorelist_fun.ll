@@ -18,7 +18,7 @@ declare void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr) nounwind
 ; CHECK-NOT:   __mapguard
 ; CHECK:       ret void
 ; NOLIST-LABEL: define void @_Z6mangledRSt3mapIiiSt4lessIiESaISt4pairIKiiEEE(
-; NOLIST:       __mapguard_write_begin
+; NOLIST:       __mapguard_strict_claim
 define void @_Z6mangledRSt3mapIiiSt4lessIiESaISt4pairIKiiEEE(ptr %p) {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %p)
   ret void
@@ -29,7 +29,7 @@ define void @_Z6mangledRSt3mapIiiSt4lessIiESaISt4pairIKiiEEE(ptr %p) {
 ; CHECK-NOT:   __mapguard
 ; CHECK:       ret void
 ; NOLIST-LABEL: define void @_ZN6legacy5Cache5flushEv(
-; NOLIST:       __mapguard_write_begin
+; NOLIST:       __mapguard_strict_claim
 define void @_ZN6legacy5Cache5flushEv(ptr %this) {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m)
   ret void
@@ -40,7 +40,7 @@ define void @_ZN6legacy5Cache5flushEv(ptr %this) {
 ; CHECK-NOT:   __mapguard
 ; CHECK:       ret void
 ; NOLIST-LABEL: define void @_ZN5exact3putEi(
-; NOLIST:       __mapguard_write_begin
+; NOLIST:       __mapguard_strict_claim
 define void @_ZN5exact3putEi(i32 %x) {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m)
   ret void
@@ -51,7 +51,7 @@ define void @_ZN5exact3putEi(i32 %x) {
 ; CHECK-NOT:   __mapguard
 ; CHECK:       ret void
 ; NOLIST-LABEL: define void @_Z12by_signaturei(
-; NOLIST:       __mapguard_write_begin
+; NOLIST:       __mapguard_strict_claim
 define void @_Z12by_signaturei(i32 %x) {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m)
   ret void
@@ -59,7 +59,7 @@ define void @_Z12by_signaturei(i32 %x) {
 
 ; by_signature(long): the demangled name differs, so it is guarded.
 ; CHECK-LABEL: define void @_Z12by_signaturel(
-; CHECK:       __mapguard_write_begin
+; CHECK:       __mapguard_strict_claim
 define void @_Z12by_signaturel(i64 %x) {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m)
   ret void
@@ -67,7 +67,7 @@ define void @_Z12by_signaturel(i64 %x) {
 
 ; app::legacy::f(): "legacy::*" matches from the start of the name only.
 ; CHECK-LABEL: define void @_ZN3app6legacy1fEv(
-; CHECK:       __mapguard_write_begin
+; CHECK:       __mapguard_strict_claim
 define void @_ZN3app6legacy1fEv() {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m)
   ret void

@@ -30,7 +30,7 @@ define void @in_header() !dbg !11 {
 ; CHECK-NOT:   __mapguard
 ; CHECK:       ret void
 ; MAIN-LABEL:  define void @in_main_file(
-; MAIN:        __mapguard_write_begin
+; MAIN:        __mapguard_strict_claim
 define void @in_main_file() !dbg !12 {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m), !dbg !22
   ret void
@@ -42,7 +42,7 @@ define void @in_main_file() !dbg !12 {
 ; CHECK-NOT:   __mapguard
 ; CHECK:       ret void
 ; MAIN-LABEL:  define void @in_other_header(
-; MAIN:        __mapguard_write_begin
+; MAIN:        __mapguard_strict_claim
 define void @in_other_header() !dbg !13 {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m), !dbg !23
   ret void

@@ -19,7 +19,7 @@ define void @everywhere() {
 }
 
 ; CHECK-LABEL: define void @tsan_only(
-; CHECK:       __mapguard_write_begin
+; CHECK:       __mapguard_strict_claim
 define void @tsan_only() {
   call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr @m)
   ret void

@@ -1,16 +1,17 @@
-; Strict mode (the default) emits the common case of a write inline: the
-; map's home slot in its bucket of the strict table. The thread's own
-; tombstone in a bucket biased to the thread is claimed with plain stores
-; (runtime/bias.cpp); otherwise a free slot is claimed with a seq_cst
-; compare-and-swap when the runtime need not see the claim (the quiet cases
-; of fast_mode.ll, or the own tombstone in a bucket never biased again),
-; then the bucket's count of writes away from home must be 0 and its bias
-; not another thread's (else the claim is given back and the runtime
-; asked). The end releases with two stores when the count is still 0 and
-; the slot still holds the key (a biased end also clears the marker and
-; looks at the bias again); an invoke gets that end on its normal
-; destination and the runtime's end hook on its unwind destination.
-; -mapguard-inline=0 calls the hooks.
+; Strict mode (the default) emits the owner's write inline: the thread's own
+; tombstone at the map's home slot in a bucket biased to the thread is
+; claimed with plain stores (runtime/bias.cpp). Every other claim calls the
+; module's claim function (internal, never inlined): it claims a free slot
+; with a seq_cst compare-and-swap when the runtime need not see the claim
+; (the quiet cases of fast_mode.ll, or the own tombstone in a bucket never
+; biased again), then the bucket's count of writes away from home must be 0
+; and its bias not another thread's (else the claim is given back and the
+; runtime asked); otherwise it calls the runtime's begin hook. The end
+; releases with two stores when the count is still 0 and the slot still
+; holds the key (a biased end also clears the marker and looks at the bias
+; again); an invoke gets that end on its normal destination and the
+; runtime's end hook on its unwind destination. -mapguard-inline=0 calls
+; the hooks.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -S %s | FileCheck %s
 ; RUN: %opt -load-pass-plugin=%plugin -passes=mapguard -mapguard-outline=0 -mapguard-inline=0 -S %s | FileCheck %s --check-prefix=CALLS
 
@@ -43,22 +44,14 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK:         %[[H5:.*]] = mul i64 %[[H4]], 3
 ; CHECK:         %[[HOME:mapguard.home]] = lshr i64 %[[H5]], 16
 ; CHECK:         %[[SLOT:mapguard.slot]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 0, i64 %[[HOME]]
-; CHECK:         %[[CTOK:.*]] = ptrtoint ptr %[[SLOT]] to i64
-; CHECK-NEXT:    %[[BTOK:.*]] = or i64 %[[CTOK]], 2
 ; CHECK:         %[[SEEN:mapguard.seen]] = load atomic i64, ptr %[[SLOT]] monotonic
-; CHECK:         %[[ISOWN:.*]] = icmp eq i64 %[[SEEN]], %[[TOMB]]
 ; CHECK:         %[[SITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[SLOT]], i32 0, i32 1
-; CHECK:         %[[MINE:mapguard.mine]] = or i64 %{{.*}}, 65536
-; CHECK-NEXT:    br i1 %mapguard.own, label %mapguard.own.tomb, label %mapguard.check
-; CHECK:       mapguard.check:
-; CHECK:         br i1 %mapguard.quiet, label %mapguard.claim, label %mapguard.begin.slow
-; CHECK:       mapguard.claim:
-; CHECK-NEXT:    %[[CAS:.*]] = cmpxchg ptr %[[SLOT]], i64 %[[SEEN]], i64 %[[KEY]] seq_cst seq_cst
-; CHECK-NEXT:    %[[WON:.*]] = extractvalue { i64, i1 } %[[CAS]], 1
-; CHECK-NEXT:    br i1 %[[WON]], label %mapguard.checked, label %mapguard.begin.slow
-; CHECK:       mapguard.begin.slow:
-; CHECK-NEXT:    %[[STOK:.*]] = call i64 @__mapguard_write_begin(ptr %m, ptr @[[SITE:__mapguard_site[.0-9]*]])
-; CHECK-NEXT:    br label %mapguard.begun
+; CHECK-NEXT:    %[[CTOK:.*]] = ptrtoint ptr %[[SLOT]] to i64
+; CHECK-NEXT:    %[[BTOK:.*]] = or i64 %[[CTOK]], 2
+; CHECK-NEXT:    %[[IDX0:.*]] = and i64 %[[KEY]], 65535
+; CHECK-NEXT:    %[[MINE:mapguard.mine]] = or i64 %[[IDX0]], 65536
+; CHECK-NEXT:    %[[ISOWN:mapguard.own]] = icmp eq i64 %[[SEEN]], %[[TOMB]]
+; CHECK-NEXT:    br i1 %[[ISOWN]], label %mapguard.own.tomb, label %mapguard.begin.slow
 ; The thread's own tombstone: the bucket's bias (its field 2) and the
 ; thread's marker decide.
 ; CHECK:       mapguard.own.tomb:
@@ -71,32 +64,14 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK-NEXT:    %[[STATE:.*]] = and i64 %[[BIAS]], 524287
 ; CHECK-NEXT:    %[[ISMINE:.*]] = icmp eq i64 %[[STATE]], %[[MINE]]
 ; CHECK-NEXT:    %[[GO:.*]] = and i1 %[[ISMINE]], %[[FREE]]
-; CHECK-NEXT:    br i1 %[[GO]], label %mapguard.announce, label %mapguard.unbiased
-; After the claim, the bucket's count of writes away from home and its
-; bias, both seq_cst: a write away from home, or a bucket a thread holds
-; or is taking back (kBiasHeldBit | kBiasRevokingBit), and the claim is
-; given back with a compare-and-swap and the runtime asked.
-; CHECK:       mapguard.checked:
-; CHECK-NEXT:    %[[AWAYP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 1
-; CHECK-NEXT:    %[[AWAY:.*]] = load atomic i64, ptr %[[AWAYP]] seq_cst
-; CHECK-NEXT:    %[[BIASP2:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[BUCKET]], i32 2
-; CHECK-NEXT:    %[[BIAS2:mapguard.bias]] = load atomic i64, ptr %[[BIASP2]] seq_cst
-; CHECK-NEXT:    %[[TAKEN:.*]] = and i64 %[[BIAS2]], 196608
-; CHECK-NEXT:    %[[EITHER:.*]] = or i64 %[[AWAY]], %[[TAKEN]]
-; CHECK-NEXT:    %[[BACK:.*]] = icmp ne i64 %[[EITHER]], 0
-; CHECK-NEXT:    br i1 %[[BACK]], label %mapguard.give.back, label %mapguard.claimed
-; CHECK:       mapguard.claimed:
-; CHECK-NEXT:    store atomic ptr @[[SITE]], ptr %[[SITEP]] release
+; CHECK-NEXT:    br i1 %[[GO]], label %mapguard.announce, label %mapguard.begin.slow
+; Every other claim: the module's claim function, passed the bias as the
+; owner's path loaded it (0 if the slot held something else), so that it
+; loads nothing twice.
+; CHECK:       mapguard.begin.slow:
+; CHECK-NEXT:    %[[BSEEN:mapguard.bias.seen]] = phi i64 [ %[[BIAS]], %mapguard.announce ], [ %[[BIAS]], %mapguard.own.tomb ], [ 0, %0 ]
+; CHECK-NEXT:    %[[STOK:.*]] = call i64 @__mapguard_strict_claim(ptr %m, ptr @[[SITE:__mapguard_site[.0-9]*]], i64 %[[KEY]], i64 %[[SEEN]], i64 %[[BSEEN]])
 ; CHECK-NEXT:    br label %mapguard.begun
-; CHECK:       mapguard.give.back:
-; CHECK-NEXT:    cmpxchg ptr %[[SLOT]], i64 %[[KEY]], i64 %[[SEEN]] seq_cst seq_cst
-; CHECK-NEXT:    br label %mapguard.begin.slow
-; A bucket that will never be biased again (kBiasNeverBit) claims with the
-; compare-and-swap; otherwise the runtime grants, revokes, waits or nests.
-; CHECK:       mapguard.unbiased:
-; CHECK-NEXT:    %[[NEVER:.*]] = and i64 %[[BIAS]], 262144
-; CHECK-NEXT:    %[[ISNEVER:.*]] = icmp ne i64 %[[NEVER]], 0
-; CHECK-NEXT:    br i1 %[[ISNEVER]], label %mapguard.claim, label %mapguard.begin.slow
 ; Biased to this thread: the site and the key go into the marker, then (a
 ; compiler barrier) the bias is loaded again, then the site and the key are
 ; stored into the slot.
@@ -115,7 +90,7 @@ declare i32 @__gxx_personality_v0(...)
 ; CHECK-NEXT:    br label %mapguard.begun
 ; The token: the slot, with kBiasedTokenBit (2) when biased.
 ; CHECK:       mapguard.begun:
-; CHECK-NEXT:    %[[TOK:.*]] = phi i64 [ %[[CTOK]], %mapguard.claimed ], [ %[[STOK]], %mapguard.begin.slow ], [ %[[BTOK]], %mapguard.biased ]
+; CHECK-NEXT:    %[[TOK:.*]] = phi i64 [ %[[STOK]], %mapguard.begin.slow ], [ %[[BTOK]], %mapguard.biased ]
 ; CHECK-NEXT:    call void @_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEE5clearEv(ptr %m)
 ; CHECK-NEXT:    %[[OPEN:.*]] = icmp ne i64 %[[TOK]], 0
 ; CHECK-NEXT:    br i1 %[[OPEN]], label %mapguard.end,
@@ -202,3 +177,59 @@ lpad:
   %lp = landingpad { ptr, i32 } cleanup
   resume { ptr, i32 } %lp
 }
+
+; The module's claim function, one per module, after the functions that
+; call it.
+; CHECK-LABEL: define internal i64 @__mapguard_strict_claim(ptr %map, ptr %site, i64 %key, i64 %seen, i64 %bias)
+; CHECK-SAME:    [[CLAIMATTR:#[0-9]+]]
+; CHECK-NEXT:  entry:
+; CHECK-NEXT:    %[[CADDR:.*]] = ptrtoint ptr %map to i64
+; CHECK-NEXT:    %[[CTOMB:.*]] = or i64 %key, -9223372036854775808
+; CHECK:         %[[CBUCKET:mapguard.bucket]] = lshr i64 %{{.*}}, 52
+; CHECK:         %[[CSLOT:mapguard.slot]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[CBUCKET]], i32 0, i64 %mapguard.home
+; CHECK-NEXT:    %[[CSITEP:.*]] = getelementptr inbounds{{( nuw)?}} { i64, ptr }, ptr %[[CSLOT]], i32 0, i32 1
+; CHECK-NEXT:    %[[CTOK:.*]] = ptrtoint ptr %[[CSLOT]] to i64
+; CHECK-NEXT:    %[[CISOWN:.*]] = icmp eq i64 %seen, %[[CTOMB]]
+; CHECK-NEXT:    br i1 %[[CISOWN]], label %own.tomb, label %check
+; The own tombstone, not biased to the thread: a bucket that is never
+; biased again (kBiasNeverBit) claims with the compare-and-swap; otherwise
+; the runtime grants, revokes, waits or nests.
+; CHECK:       own.tomb:
+; CHECK-NEXT:    %[[NEVER:.*]] = and i64 %bias, 262144
+; CHECK-NEXT:    %[[ISNEVER:.*]] = icmp ne i64 %[[NEVER]], 0
+; CHECK-NEXT:    br i1 %[[ISNEVER]], label %claim, label %slow
+; Another slot: the quiet cases (fast_mode.ll).
+; CHECK:       check:
+; CHECK:         br i1 %mapguard.quiet, label %claim, label %slow
+; CHECK:       claim:
+; CHECK-NEXT:    %[[CAS:.*]] = cmpxchg ptr %[[CSLOT]], i64 %seen, i64 %key seq_cst seq_cst
+; CHECK-NEXT:    %[[WON:.*]] = extractvalue { i64, i1 } %[[CAS]], 1
+; CHECK-NEXT:    br i1 %[[WON]], label %mapguard.checked, label %slow
+; CHECK:       slow:
+; CHECK-NEXT:    %[[SLOWTOK:.*]] = call i64 @__mapguard_write_begin(ptr %map, ptr %site)
+; CHECK-NEXT:    br label %done
+; After the claim, the bucket's count of writes away from home and its
+; bias, both seq_cst: a write away from home, or a bucket a thread holds
+; or is taking back (kBiasHeldBit | kBiasRevokingBit), and the claim is
+; given back with a compare-and-swap and the runtime asked.
+; CHECK:       mapguard.checked:
+; CHECK-NEXT:    %[[AWAYP:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[CBUCKET]], i32 1
+; CHECK-NEXT:    %[[AWAY:.*]] = load atomic i64, ptr %[[AWAYP]] seq_cst
+; CHECK-NEXT:    %[[BIASP2:.*]] = getelementptr inbounds [4096 x { [3 x { i64, ptr }], i64, i64 }], ptr @__mapguard_strict_table, i64 0, i64 %[[CBUCKET]], i32 2
+; CHECK-NEXT:    %[[BIAS2:mapguard.bias]] = load atomic i64, ptr %[[BIASP2]] seq_cst
+; CHECK-NEXT:    %[[TAKEN:.*]] = and i64 %[[BIAS2]], 196608
+; CHECK-NEXT:    %[[EITHER:.*]] = or i64 %[[AWAY]], %[[TAKEN]]
+; CHECK-NEXT:    %[[BACK:.*]] = icmp ne i64 %[[EITHER]], 0
+; CHECK-NEXT:    br i1 %[[BACK]], label %mapguard.give.back, label %mapguard.claimed
+; CHECK:       mapguard.claimed:
+; CHECK-NEXT:    store atomic ptr %site, ptr %[[CSITEP]] release
+; CHECK-NEXT:    br label %done
+; CHECK:       mapguard.give.back:
+; CHECK-NEXT:    cmpxchg ptr %[[CSLOT]], i64 %key, i64 %seen seq_cst seq_cst
+; CHECK-NEXT:    br label %slow
+; CHECK:       done:
+; CHECK-NEXT:    %[[CTOKEN:.*]] = phi i64 [ %[[CTOK]], %mapguard.claimed ], [ %[[SLOWTOK]], %slow ]
+; CHECK-NEXT:    ret i64 %[[CTOKEN]]
+; Never inlined, so that each write has one copy of the owner's path only.
+; CHECK: attributes [[CLAIMATTR]] = { noinline nounwind }
+; CALLS-NOT: @__mapguard_strict_claim

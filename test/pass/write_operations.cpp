@@ -111,8 +111,8 @@ void all() {
 // CHECK-NOT:      {{call|invoke}} {{.*}}@{{_Z[^(]*}}.mapguard(
 // CHECK:          ret void
 // INPLACE-LABEL: define {{.*}}void @_Z9mapWritesI{{[^(]*}}3mapIii{{[^(]*}}(
-// INPLACE-COUNT-16: call i64 @__mapguard_write_begin(
-// INPLACE-NOT:      call i64 @__mapguard_write_begin(
+// INPLACE-COUNT-16: call i64 @__mapguard_strict_claim(
+// INPLACE-NOT:      call i64 @__mapguard_strict_claim(
 // INPLACE:          ret void
 //
 // READS-DAG: c"find\00"
