@@ -232,8 +232,7 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   Value *Key =
       B.CreateOr(KeyBase, B.CreateZExt(IndexLoad, I64), "mapguard.key");
   Value *OwnTomb = B.CreateOr(Key, B.getInt64(abi::kTombBit));
-  Value *Product = B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
-                               B.getInt64(abi::kHashMultiplier));
+  Value *Product = hashProduct(B, Addr);
   auto [Slot, Bucket] = mapSlot(B, Product);
   // The map's hold counter: hashed like a strict bucket (the same value).
   Value *HoldIndex =
@@ -291,15 +290,11 @@ OpenWrite HookEmitter::emitBegin(Instruction *Before, Value *Map, Value *Site,
   return {Map, Token, Key};
 }
 
-/// Whether a claim that did not find the thread's own tombstone may still
-/// go without the runtime (emitQuiet), with the inputs a strict claim
-/// passes its module's claim function.
-Value *HookEmitter::emitQuietFor(IRBuilder<> &B, Value *Addr, Value *Key,
-                                 Value *Seen, Value *HoldIndex) {
-  Value *Allowed = B.CreateAnd(emitTrackable(B, Addr), emitNotStressed(B),
-                               "mapguard.allowed");
-  return emitQuiet(B, Seen, B.CreateOr(Key, B.getInt64(abi::kTombBit)),
-                   HoldIndex, B.CreateTrunc(Key, B.getInt16Ty()), Allowed);
+/// Addr's hash product (abi::HashProduct), from which the slot, the bucket
+/// and the hold counter are taken.
+Value *HookEmitter::hashProduct(IRBuilder<> &B, Value *Addr) {
+  return B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
+                     B.getInt64(abi::kHashMultiplier));
 }
 
 /// A trackable address: 0 < map < 2^47.

@@ -171,6 +171,8 @@ private:
   /// runtime's hash multiplier.
   std::pair<llvm::Value *, llvm::Value *> mapSlot(llvm::IRBuilder<> &B,
                                                   llvm::Value *Product);
+  /// Addr's hash product, Product above (abi::HashProduct).
+  llvm::Value *hashProduct(llvm::IRBuilder<> &B, llvm::Value *Addr);
   /// &StrictTable[Bucket].<Field>: the bucket's count of writes away from
   /// home (BucketAwayField) or its bias (BucketBiasField).
   llvm::Value *bucketWord(llvm::IRBuilder<> &B, llvm::Value *Bucket,
@@ -212,10 +214,6 @@ private:
   /// runtime's begin hook.
   llvm::Function *claimFunction();
   llvm::Function *ClaimFunction = nullptr;
-  /// emitQuiet from what the claim function is passed.
-  llvm::Value *emitQuietFor(llvm::IRBuilder<> &B, llvm::Value *Addr,
-                            llvm::Value *Key, llvm::Value *Seen,
-                            llvm::Value *HoldIndex);
   /// The compare-and-swap claim, from B's block: returns the block that
   /// reaches Begun with the claim made.
   llvm::BasicBlock *emitStrictClaim(llvm::IRBuilder<> &B, llvm::Value *Slot,

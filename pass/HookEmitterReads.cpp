@@ -53,9 +53,7 @@ std::pair<Value *, Value *> HookEmitter::slotOf(IRBuilder<> &B, Value *Map,
   Value *Addr = B.CreatePtrToInt(Map, B.getInt64Ty(), "mapguard.addr");
   if (Wanted)
     *Wanted = B.CreateShl(Addr, abi::kThreadIndexBits);
-  Value *Product = B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
-                               B.getInt64(abi::kHashMultiplier));
-  return mapSlot(B, Product);
+  return mapSlot(B, hashProduct(B, Addr));
 }
 
 Value *HookEmitter::emitReadSnapshot(IRBuilder<> &B, Value *Map) {

@@ -182,9 +182,7 @@ Function *HookEmitter::claimFunction() {
   IRBuilder<> B(BasicBlock::Create(Ctx, "entry", ClaimFunction, Done));
   Value *Addr = B.CreatePtrToInt(Map, I64);
   Value *OwnTomb = B.CreateOr(Key, B.getInt64(abi::kTombBit));
-  auto [Slot, Bucket] =
-      mapSlot(B, B.CreateMul(B.CreateLShr(Addr, abi::kMapAlignBits),
-                             B.getInt64(abi::kHashMultiplier)));
+  auto [Slot, Bucket] = mapSlot(B, hashProduct(B, Addr));
   Value *SiteField = B.CreateStructGEP(SlotTy, Slot, SlotSiteField);
   Value *SlotToken = B.CreatePtrToInt(Slot, IntPtrTy);
   BasicBlock *Own = blockBefore(Done, "own.tomb");
@@ -202,7 +200,11 @@ Function *HookEmitter::claimFunction() {
       Claim, Slow, Likely);
   // Another free slot the runtime need not see (emitQuiet).
   B.SetInsertPoint(Check);
-  B.CreateCondBr(emitQuietFor(B, Addr, Key, Seen, Bucket), Claim, Slow, Likely);
+  Value *Allowed = B.CreateAnd(emitTrackable(B, Addr), emitNotStressed(B),
+                               "mapguard.allowed");
+  B.CreateCondBr(emitQuiet(B, Seen, OwnTomb, Bucket,
+                           B.CreateTrunc(Key, B.getInt16Ty()), Allowed),
+                 Claim, Slow, Likely);
   B.SetInsertPoint(Slow);
   Value *SlowToken = B.CreateCall(hook(Begin), {Map, Site});
   B.CreateBr(Done);
