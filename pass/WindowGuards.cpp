@@ -132,27 +132,33 @@ void WindowGuards::guardLoopWindows(MutableArrayRef<WriteSite> Sites,
       R.Call = New;
 }
 
-/// One window for a loop's writes to one map: a flag in the function's frame
-/// (promoted to a register by SROA) says whether it is open. Each write
-/// opens it unless it is open; every block the loop exits to, landing pads
-/// included, closes it if it is open (elsewhere the flag is false); calls in
-/// the loop that may throw out of the function get a cleanup that closes it.
+/// A loop window's state: one byte, so that a write in a window of one write
+/// tests one value (Quiet) before going on.
+enum WindowState : uint8_t { Closed = 0, Quiet = 1, OpenStressed = 2 };
+
+/// One window for a loop's writes to one map: a byte in the function's frame
+/// (promoted to a register by SROA) says whether it is open (WindowState).
+/// Each write opens it unless it is open; every block the loop exits to,
+/// landing pads included, closes it if it is open (elsewhere it is Closed);
+/// calls in the loop that may throw out of the function get a cleanup that
+/// closes it.
 void WindowGuards::emitLoopWindow(const LoopWindow &W,
                                   ArrayRef<const WriteSite *> Writes,
                                   DenseMap<CallBase *, CallBase *> &Replaced) {
   HookEmitter &Hooks = GetHooks();
   Function &F = *W.Writes.front()->getFunction();
   const DebugLoc &DL = W.Writes.front()->getDebugLoc();
-  Type *I1 = Type::getInt1Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
+  Type *I1 = Type::getInt1Ty(Ctx), *I8 = Type::getInt8Ty(Ctx),
+       *I64 = Type::getInt64Ty(Ctx);
   BasicBlock &Entry = F.getEntryBlock();
   IRBuilder<> EB(&Entry, Entry.getFirstInsertionPt());
-  AllocaInst *IsOpen = EB.CreateAlloca(I1, nullptr, "mapguard.loop.open");
+  AllocaInst *State = EB.CreateAlloca(I8, nullptr, "mapguard.loop.state");
   AllocaInst *MapSlot = EB.CreateAlloca(PtrTy, nullptr, "mapguard.loop.map");
   AllocaInst *TokenSlot =
       EB.CreateAlloca(IntPtrTy, nullptr, "mapguard.loop.token");
   AllocaInst *SiteSlot = EB.CreateAlloca(PtrTy, nullptr, "mapguard.loop.site");
   AllocaInst *KeySlot = nullptr;
-  EB.CreateStore(EB.getFalse(), IsOpen);
+  EB.CreateStore(EB.getInt8(Closed), State);
   // stress=1 is decided at startup: one load per call of the function, not
   // one per write (SROA keeps it in a register).
   AllocaInst *StressedSlot =
@@ -162,21 +168,33 @@ void WindowGuards::emitLoopWindow(const LoopWindow &W,
 
   for (const WriteSite *Site : Writes) {
     CallBase &CB = *Site->Call;
-    // Under stress, a chance to sleep at every write, as per-write windows
-    // have.
     IRBuilder<> B(&CB);
     B.SetCurrentDebugLocation(CB.getDebugLoc());
-    Hooks.emitStressTick(&CB, B.CreateLoad(I1, StressedSlot), CB.getDebugLoc());
-    B.SetInsertPoint(&CB);
-    Value *Closed = B.CreateNot(B.CreateLoad(I1, IsOpen));
+    // A window of one write that is open with stress off goes straight to
+    // the write.
+    Instruction *Checks = &CB;
+    if (Writes.size() == 1) {
+      Checks = SplitBlockAndInsertIfThen(
+          B.CreateICmpNE(B.CreateLoad(I8, State), B.getInt8(Quiet)), &CB, false,
+          compat::unlikelyBranchWeights(MDB));
+      Checks->getParent()->setName("mapguard.loop.checks");
+    }
+    // Under stress, a chance to sleep at every write, as per-write windows
+    // have.
+    B.SetInsertPoint(Checks);
+    Hooks.emitStressTick(Checks, B.CreateLoad(I1, StressedSlot),
+                         CB.getDebugLoc());
+    B.SetInsertPoint(Checks);
+    Value *IsClosed =
+        B.CreateICmpEQ(B.CreateLoad(I8, State), B.getInt8(Closed));
     // With several writes in the window, one that finds it open already
     // (Else) makes the window name it from now on.
     Instruction *Then = nullptr, *Else = nullptr;
     if (Writes.size() > 1)
-      SplitBlockAndInsertIfThenElse(Closed, &CB, &Then, &Else,
+      SplitBlockAndInsertIfThenElse(IsClosed, Checks, &Then, &Else,
                                     compat::unlikelyBranchWeights(MDB));
     else
-      Then = SplitBlockAndInsertIfThen(Closed, &CB, false,
+      Then = SplitBlockAndInsertIfThen(IsClosed, Checks, false,
                                        compat::unlikelyBranchWeights(MDB));
     Then->getParent()->setName("mapguard.loop.begin");
     Constant *Desc = Descs.get(CB, Site->op(), Hooks.siteType());
@@ -191,7 +209,9 @@ void WindowGuards::emitLoopWindow(const LoopWindow &W,
       T.CreateStore(Open.Key, KeySlot);
     }
     T.CreateStore(Desc, SiteSlot);
-    T.CreateStore(T.getTrue(), IsOpen);
+    T.CreateStore(T.CreateSelect(T.CreateLoad(I1, StressedSlot),
+                                 T.getInt8(OpenStressed), T.getInt8(Quiet)),
+                  State);
     if (Else) {
       // In the end hook's report, and (strict) in the slot that other
       // threads read; the begin above did both for the window's first write.
@@ -202,7 +222,7 @@ void WindowGuards::emitLoopWindow(const LoopWindow &W,
     }
   }
 
-  closeLoopWindow(W, {IsOpen, MapSlot, TokenSlot, SiteSlot, KeySlot}, DL,
+  closeLoopWindow(W, {State, MapSlot, TokenSlot, SiteSlot, KeySlot}, DL,
                   Replaced);
 }
 
@@ -214,16 +234,21 @@ void WindowGuards::closeLoopWindow(const LoopWindow &W, const LoopFrame &Frame,
                                    DenseMap<CallBase *, CallBase *> &Replaced) {
   HookEmitter &Hooks = GetHooks();
   auto Close = [&](Instruction *Before) {
-    Instruction *Then =
-        ifFlagSet(Frame.IsOpen, Before, DL, "mapguard.loop.end");
-    IRBuilder<> B(Then);
+    IRBuilder<> B(Before);
+    B.SetCurrentDebugLocation(DL);
+    Instruction *Then = SplitBlockAndInsertIfThen(
+        B.CreateICmpNE(B.CreateLoad(B.getInt8Ty(), Frame.State),
+                       B.getInt8(Closed)),
+        Before, false);
+    Then->getParent()->setName("mapguard.loop.end");
+    B.SetInsertPoint(Then);
     OpenWrite Open = {
         B.CreateLoad(PtrTy, Frame.Map), B.CreateLoad(IntPtrTy, Frame.Token),
         Frame.Key ? B.CreateLoad(B.getInt64Ty(), Frame.Key) : nullptr};
     Value *Site = B.CreateLoad(PtrTy, Frame.Site);
     Hooks.emitEnd(Then->getIterator(), Open, Site, DL);
     B.SetInsertPoint(Then);
-    B.CreateStore(B.getFalse(), Frame.IsOpen);
+    B.CreateStore(B.getInt8(Closed), Frame.State);
   };
   for (BasicBlock *Exit : W.Exits)
     Close(&*Exit->getFirstInsertionPt());

@@ -58,10 +58,10 @@ private:
   void
   emitLoopWindow(const LoopWindow &W, llvm::ArrayRef<const WriteSite *> Writes,
                  llvm::DenseMap<llvm::CallBase *, llvm::CallBase *> &Replaced);
-  /// A loop window's state in its function's frame: whether it is open,
-  /// and what its end needs.
+  /// A loop window's state in its function's frame: whether it is open
+  /// (State, a WindowState), and what its end needs.
   struct LoopFrame {
-    llvm::AllocaInst *IsOpen, *Map, *Token, *Site, *Key;
+    llvm::AllocaInst *State, *Map, *Token, *Site, *Key;
   };
   void
   closeLoopWindow(const LoopWindow &W, const LoopFrame &Frame,

@@ -33,23 +33,41 @@ define internal i32 @square_and_log(i32 %x) {
 ; One window: opened at the write when the flag says closed, closed where
 ; the loop exits and in the cleanup of the write's exception path.
 ; CHECK-LABEL: define void @fill(i32 %n)
-; CHECK:         %[[OPEN:mapguard.loop.open.*]] = alloca i1
-; CHECK:         store i1 false, ptr %[[OPEN]]
-; Under stress=1 every write of the loop may still sleep with the window open.
+; CHECK:         %[[OPEN:mapguard.loop.state.*]] = alloca i8
+; CHECK:         store i8 0, ptr %[[OPEN]]
+; CHECK:         %[[STRESSED:mapguard.loop.stressed.*]] = alloca i1
 ; CHECK:         load i8, ptr @__mapguard_fast_inline
+; A write that finds the window open with stress off (state 1) goes on to
+; the map's call at once: one test.
+; CHECK:       loop:
+; CHECK:         %[[S:.*]] = load i8, ptr %[[OPEN]]
+; CHECK-NEXT:    %[[NOTQUIET:.*]] = icmp ne i8 %[[S]], 1
+; CHECK-NEXT:    br i1 %[[NOTQUIET]], label %mapguard.loop.checks, label %[[WRITE:.*]], !prof
+; Under stress=1 every write of the loop may still sleep with the window open.
+; CHECK:       mapguard.loop.checks:
+; CHECK-NEXT:    %[[ST:.*]] = load i1, ptr %[[STRESSED]]
+; CHECK-NEXT:    br i1 %[[ST]], label %mapguard.stress
 ; CHECK:       mapguard.stress:
 ; CHECK-NEXT:    call void @__mapguard_stress_tick()
+; CHECK:         %[[S2:.*]] = load i8, ptr %[[OPEN]]
+; CHECK-NEXT:    icmp eq i8 %[[S2]], 0
 ; CHECK:       mapguard.loop.begin:
 ; CHECK-NEXT:    %[[T:.*]] = call i64 @__mapguard_write_begin(ptr @m, ptr @{{__mapguard_site.*}})
-; CHECK:         store i1 true, ptr %[[OPEN]]
+; Opened under stress, the window is state 2, which the write's test sends
+; to the checks every time.
+; CHECK:         %[[ST2:.*]] = load i1, ptr %[[STRESSED]]
+; CHECK-NEXT:    %[[NEW:.*]] = select i1 %[[ST2]], i8 2, i8 1
+; CHECK-NEXT:    store i8 %[[NEW]], ptr %[[OPEN]]
+; CHECK:       [[WRITE]]:
 ; CHECK:         invoke ptr @_ZNSt13unordered_mapIiiSt4hashIiESt8equal_toIiESaISt4pairIKiiEEEixERS5_(ptr @m, ptr %k)
 ; CHECK-NEXT:            to label %{{.*}} unwind label %mapguard.loop.cleanup
 ; CHECK:       exit:
-; CHECK-NEXT:    %[[E:.*]] = load i1, ptr %[[OPEN]]
-; CHECK-NEXT:    br i1 %[[E]], label %mapguard.loop.end, label
+; CHECK-NEXT:    %[[E:.*]] = load i8, ptr %[[OPEN]]
+; CHECK-NEXT:    %[[ISOPEN:.*]] = icmp ne i8 %[[E]], 0
+; CHECK-NEXT:    br i1 %[[ISOPEN]], label %mapguard.loop.end, label
 ; CHECK:       mapguard.loop.end:
 ; CHECK:         call void @__mapguard_write_end(
-; CHECK-NEXT:    store i1 false, ptr %[[OPEN]]
+; CHECK-NEXT:    store i8 0, ptr %[[OPEN]]
 ; CHECK:       mapguard.loop.cleanup:
 ; CHECK-NEXT:    %[[LP:.*]] = landingpad { ptr, i32 }
 ; CHECK-NEXT:            cleanup
@@ -327,14 +345,16 @@ exit:
 }
 
 ; An invoke in the loop whose landing pad is outside it: the window is closed
-; at the top of the landing pad too (where the flag is false on other paths).
+; at the top of the landing pad too (where the state is closed on other
+; paths).
 ; CHECK-LABEL: define void @fill_invoke(
 ; CHECK:       mapguard.loop.begin:
 ; CHECK:       lpad:
 ; CHECK-NEXT:    %lp = landingpad { ptr, i32 }
 ; CHECK-NEXT:            cleanup
-; CHECK-NEXT:    %[[O:.*]] = load i1, ptr %mapguard.loop.open
-; CHECK-NEXT:    br i1 %[[O]], label %mapguard.loop.end
+; CHECK-NEXT:    %[[O:.*]] = load i8, ptr %mapguard.loop.state
+; CHECK-NEXT:    %[[ISOPEN:.*]] = icmp ne i8 %[[O]], 0
+; CHECK-NEXT:    br i1 %[[ISOPEN]], label %mapguard.loop.end
 define void @fill_invoke(i32 %n) personality ptr @__gxx_personality_v0 {
 entry:
   %k = alloca i32
