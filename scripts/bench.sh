@@ -399,8 +399,8 @@ if [ "$record" = yes ]; then
     echo "run at once, that is, on what else the two cores are doing. The churn"
     echo "cases' targets, a few percent, are judged on the instructions their"
     echo "loops execute (\"Instructions\" below): their CPU time moves by as"
-    echo "much with the code's and the heap's layout (\"Churn cases\", after"
-    echo "the marker)."
+    echo "much with the code's and the heap's layout (\"Loop windows and"
+    echo "per-write cost\", after the marker)."
     echo
     echo "![ratios to baseline, log scale](ratios.png)"
     echo
