@@ -227,9 +227,20 @@ INSTRUCTION_CASES = ("ChurnUnorderedMap", "ChurnMap")
 def instruction_figures(path):
     """{case: {flavour: instructions}} from CASE FLAVOUR COUNT lines."""
     counts = {}
-    for case, rows in read_pairs(path).items():
-        for flavour, count in rows:
-            counts.setdefault(case, {})[flavour] = int(count)
+    if not path or not os.path.exists(path):
+        return counts
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if (len(parts) != 3 or parts[1] not in FLAVOURS
+                    or not parts[2].isdigit() or int(parts[2]) == 0):
+                sys.exit(f"summarize: {path}:{number}: expected 'CASE "
+                         f"FLAVOUR COUNT' (a flavour of "
+                         f"{', '.join(FLAVOURS)}, a positive count), got "
+                         f"{line.strip()!r}")
+            counts.setdefault(parts[0], {})[parts[1]] = int(parts[2])
     return counts
 
 
