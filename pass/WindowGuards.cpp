@@ -53,14 +53,18 @@ Value *WindowGuards::readMap(const CallBase &CB) {
   return Maps.empty() ? nullptr : Maps.front();
 }
 
-/// Splits a block before \p Before that runs only when \p Flag holds: the
-/// returned instruction ends that block, named \p Name.
+/// Splits a block before \p Before that runs only when \p Flag (an i1, or
+/// an integer tested against 0) holds: the returned instruction ends that
+/// block, named \p Name.
 static Instruction *ifFlagSet(AllocaInst *Flag, Instruction *Before,
                               const DebugLoc &DL, StringRef Name) {
   IRBuilder<> B(Before);
   B.SetCurrentDebugLocation(DL);
-  Instruction *Then = SplitBlockAndInsertIfThen(
-      B.CreateLoad(B.getInt1Ty(), Flag), Before, false);
+  Type *Ty = Flag->getAllocatedType();
+  Value *Set = B.CreateLoad(Ty, Flag);
+  if (!Ty->isIntegerTy(1))
+    Set = B.CreateICmpNE(Set, ConstantInt::get(Ty, 0));
+  Instruction *Then = SplitBlockAndInsertIfThen(Set, Before, false);
   Then->getParent()->setName(Name);
   return Then;
 }
@@ -234,14 +238,9 @@ void WindowGuards::closeLoopWindow(const LoopWindow &W, const LoopFrame &Frame,
                                    DenseMap<CallBase *, CallBase *> &Replaced) {
   HookEmitter &Hooks = GetHooks();
   auto Close = [&](Instruction *Before) {
-    IRBuilder<> B(Before);
-    B.SetCurrentDebugLocation(DL);
-    Instruction *Then = SplitBlockAndInsertIfThen(
-        B.CreateICmpNE(B.CreateLoad(B.getInt8Ty(), Frame.State),
-                       B.getInt8(Closed)),
-        Before, false);
-    Then->getParent()->setName("mapguard.loop.end");
-    B.SetInsertPoint(Then);
+    Instruction *Then =
+        ifFlagSet(Frame.State, Before, DL, "mapguard.loop.end"); // not Closed
+    IRBuilder<> B(Then);
     OpenWrite Open = {
         B.CreateLoad(PtrTy, Frame.Map), B.CreateLoad(IntPtrTy, Frame.Token),
         Frame.Key ? B.CreateLoad(B.getInt64Ty(), Frame.Key) : nullptr};

@@ -99,6 +99,7 @@ need /usr/include/benchmark/benchmark.h libbenchmark-dev
 need gnuplot gnuplot-nox
 need /usr/bin/time time
 need ninja ninja-build
+[ "$quick" = yes ] || need valgrind valgrind # the instruction counts
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null ||
@@ -243,7 +244,6 @@ done
 ir="$res/instructions.txt"
 : >"$ir"
 if [ "$quick" = no ]; then
-  need valgrind valgrind
   opts=()
   [ -z "$mapguard_options" ] || opts=("MAPGUARD_OPTIONS=$mapguard_options")
   for spec in ChurnUnorderedMap:churnUnorderedMapPass ChurnMap:churnMapPass; do
@@ -312,7 +312,6 @@ count_instructions() {
   sed -n "s/.*Collected : \([0-9]*\).*/ir_$1 \1/p" "$ct/ir_$1.log" >>"$ct/times.txt"
 }
 if [ "$quick" = no ]; then
-  need valgrind valgrind
   ir_sites=300
   "$python" "$repo/bench/gen_write_sites.py" "$ir_sites" "$ct/ir_sites.cpp"
   count_instructions baseline "$clangxx"
